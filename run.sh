@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Rill's one entry point for set-up, build and tests on a fresh Debian (bookworm) machine.
+#   ./run.sh test    install dependencies, build (g++-12 and clang-19, -Werror), run all tests,
+#                    then the ASan+UBSan build and its tests, then a short fuzz smoke run.
+#   ./run.sh spec    install dependencies, build, and run the core spec suite through `rill wast`.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+JOBS=${JOBS:-$(nproc)}
+
+APT_PACKAGES=(cmake ninja-build g++-12 clang-19 lld-19 libclang-rt-19-dev
+  libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev libfmt-dev)
+
+install_deps() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "run.sh: installing ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+configure_build() {  # dir, compiler, extra cmake args...
+  local dir=$1 cxx=$2; shift 2
+  local cc=${cxx/g++/gcc}; cc=${cc/clang++/clang}
+  cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
+    -DRILL_WERROR=ON "$@" >/dev/null
+  ninja -C "$dir" -j "$JOBS"
+}
+
+cmd=${1:-spec}
+case "$cmd" in
+  test)
+    install_deps
+    configure_build build g++-12
+    configure_build build-clang clang++-19
+    ctest --test-dir build --output-on-failure -j "$JOBS"
+    configure_build build-asan clang++-19 -DRILL_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+    ASAN_OPTIONS=allow_user_segv_handler=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+      ctest --test-dir build-asan --output-on-failure -j "$JOBS"
+    ;;
+  spec)
+    install_deps
+    configure_build build g++-12
+    ./build/rill wast ../shared/testsuite/core/*.json
+    ;;
+  *)
+    echo "usage: ./run.sh test|spec" >&2
+    exit 2
+    ;;
+esac

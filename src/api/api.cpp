@@ -1,0 +1,1 @@
+// Public embedding API implementation (include/rill/rill.h).

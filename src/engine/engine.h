@@ -1,0 +1,67 @@
+// Engine: configuration, the canonical function-type registry, the epoch counter, and compile().
+// A CompiledModule is immutable and shared; instantiate it many times in one or many Stores.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "rill/base/result.h"
+#include "rill/engine/runtime.h"
+#include "rill/wasm/module.h"
+
+namespace rill::engine {
+
+struct Config {
+  /// Interpreter value stack per store, in 8-byte slots (8 MiB by default).
+  uint32_t max_stack_slots = 1u << 20;
+  /// Maximum wasm call depth before StackExhausted.
+  uint32_t max_call_depth = 50'000;
+  /// Maximum nesting of host -> wasm re-entry (each level uses native stack).
+  uint32_t max_host_reentry = 200;
+};
+
+/// Translated code for one module; produced by Engine::compile.
+struct CompiledModule {
+  std::shared_ptr<const wasm::Module> module;
+  std::vector<std::unique_ptr<CompiledFunc>> funcs;  ///< defined functions, in order
+  std::vector<uint32_t> type_ids;                    ///< canonical id of each module type
+  ~CompiledModule();
+};
+
+class Engine {
+ public:
+  explicit Engine(Config config = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  const Config& config() const { return config_; }
+
+  /// Decode, validate and translate {bytes}. Errors carry the byte offset.
+  Result<std::shared_ptr<const CompiledModule>> compile(std::span<const uint8_t> bytes);
+  /// Validate and translate an already-decoded module.
+  Result<std::shared_ptr<const CompiledModule>> compile(std::shared_ptr<const wasm::Module> module);
+
+  /// Canonical id of a function type: equal types get equal ids. Thread-safe.
+  uint32_t intern_type(const wasm::FuncType& type);
+
+  /// Advance the epoch; stores whose deadline is reached trap with Interrupted at the next
+  /// loop header or function entry. Safe from any thread.
+  void increment_epoch() { epoch_.fetch_add(1, std::memory_order_relaxed); }
+  uint64_t epoch() const { return epoch_.load(std::memory_order_relaxed); }
+  const std::atomic<uint64_t>* epoch_counter() const { return &epoch_; }
+
+ private:
+  Config config_;
+  std::atomic<uint64_t> epoch_{0};
+  std::mutex types_mutex_;
+  std::map<std::string, uint32_t> type_ids_;  ///< key: params and results encoded as type bytes
+};
+
+}  // namespace rill::engine

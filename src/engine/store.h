@@ -1,0 +1,60 @@
+// Store: owns every runtime object (functions, memories, tables, globals, instances) and the
+// interpreter's execution state. A Store is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "rill/engine/engine.h"
+#include "rill/engine/runtime.h"
+
+namespace rill::engine {
+
+struct ExecState;  // interpreter stacks (engine/interp), created on first call
+
+class Store {
+ public:
+  explicit Store(Engine& engine);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  Engine& engine() const { return *engine_; }
+
+  Function* create_host_function(wasm::FuncType type, HostFunc fn);
+  Result<Memory*> create_memory(const wasm::MemoryType& type);
+  Table* create_table(const wasm::TableType& type, Ref init);
+  Global* create_global(const wasm::GlobalType& type, const Value& init);
+
+  /// Link {imports} (in the module's import order), allocate, initialise segments and run start.
+  InstantiateResult instantiate(std::shared_ptr<const CompiledModule> module, std::span<const Extern> imports);
+
+  /// Call {fn} with {args} (types checked against its signature; a mismatch is a HostError trap).
+  /// On success fills {results} and returns nullopt.
+  [[nodiscard]] std::optional<Trap> call(Function* fn, std::span<const Value> args, std::vector<Value>& results);
+
+  /// Trap with Interrupted once Engine::epoch() reaches now + {ticks}. UINT64_MAX disables it.
+  void set_epoch_deadline(uint64_t ticks);
+  uint64_t epoch_deadline() const { return epoch_deadline_; }
+
+  /// Interpreter state, created on first use.
+  ExecState& exec();
+
+ private:
+  Engine* engine_;
+  uint64_t epoch_deadline_ = UINT64_MAX;
+  std::deque<std::unique_ptr<Function>> funcs_;
+  std::deque<std::unique_ptr<Memory>> memories_;
+  std::deque<std::unique_ptr<Table>> tables_;
+  std::deque<std::unique_ptr<Global>> globals_;
+  std::deque<std::unique_ptr<Instance>> instances_;
+  std::unique_ptr<ExecState, void (*)(ExecState*)> exec_{nullptr, nullptr};
+
+  friend class Instantiator;
+};
+
+}  // namespace rill::engine
