@@ -11,6 +11,7 @@
 #include "rill/base/result.h"
 #include "rill/engine/engine.h"
 #include "rill/engine/runtime.h"
+#include "rill/engine/store.h"
 #include "rill/engine/value.h"
 #include "rill/wasm/validator.h"
 
