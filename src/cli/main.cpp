@@ -1,9 +1,75 @@
-// rill: command-line entry point.
+// rill: command-line entry point. Parses flags (CLI11) and dispatches to subcommands;
+// `rill wast` is implemented in wast_runner.
 #include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "rill/cli/expected_failures.h"
+#include "rill/cli/wast_runner.h"
+
+namespace {
+
+struct WastFlags {
+  std::vector<std::string> files;
+  std::string expected_failures;
+  bool verbose = false;
+  bool trace = false;
+  bool isolate = false;
+  uint32_t max_failures = 20;
+  double timeout_s = 10;
+  uint32_t file_timeout_s = 600;
+};
+
+void add_wast(CLI::App& app, WastFlags& f) {
+  CLI::App* wast = app.add_subcommand("wast", "Run converted spec test scripts (.json + .wasm)");
+  wast->add_option("files", f.files, "Script files (NAME.json)")->required();
+  wast->add_flag("-v,--verbose", f.verbose, "Print every failure, skip and note");
+  wast->add_flag("--trace", f.trace, "Print each command before running it");
+  wast->add_option("--expected-failures", f.expected_failures,
+                   "List of known failures, lines \"script.json:LINE reason\"");
+  wast->add_flag("--isolate", f.isolate, "Run each file in its own process (contains crashes and hangs)");
+  wast->add_option("--max-failures", f.max_failures, "Failures printed per file")->capture_default_str();
+  wast->add_option("--timeout", f.timeout_s, "Seconds a command may run before it is interrupted")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 86400.0));
+  wast->add_option("--file-timeout", f.file_timeout_s, "Seconds per file with --isolate")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
+}
+
+int run_wast(const WastFlags& f) {
+  std::optional<rill::cli::ExpectedFailures> xfail;
+  if (!f.expected_failures.empty()) {
+    auto loaded = rill::cli::ExpectedFailures::load(f.expected_failures);
+    if (!loaded) {
+      std::fprintf(stderr, "rill wast: %s\n", loaded.error().message.c_str());
+      return 2;
+    }
+    xfail = std::move(*loaded);
+  }
+  rill::cli::RunOptions options;
+  options.verbose = f.verbose;
+  options.trace = f.trace;
+  options.isolate = f.isolate;
+  options.max_failures_shown = f.max_failures;
+  options.deadline_ticks = static_cast<uint64_t>(f.timeout_s * 1000.0 / rill::cli::kEpochTickMs) + 1;
+  options.file_timeout_s = f.file_timeout_s;
+  options.expected_failures = xfail ? &*xfail : nullptr;
+  return rill::cli::run_wast(f.files, options, stdout);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  (void)argc;
-  (void)argv;
-  std::puts("rill 0.1.0");
-  return 0;
+  CLI::App app{"rill: a WebAssembly runtime"};
+  app.set_version_flag("--version", "rill 0.1.0");
+  app.require_subcommand(1);
+  WastFlags wast;
+  add_wast(app, wast);
+  CLI11_PARSE(app, argc, argv);  // catches CLI11's exceptions and prints usage
+  if (app.got_subcommand("wast")) return run_wast(wast);
+  return 2;
 }

@@ -39,6 +39,8 @@ class FuncValidator {
     const std::vector<ValType>& label_types() const { return op == Op::Loop ? params : results; }
   };
 
+  /// {func_index} is in the function index space (imports first), so it names a defined function
+  /// when >= Module::num_imported_funcs. {ctx} must have passed validate_module_header.
   FuncValidator(const ModuleContext& ctx, uint32_t func_index);
 
   /// Push the function frame. Call once before the first step().
@@ -68,6 +70,9 @@ class FuncValidator {
   std::vector<ValType> vals_;
   std::vector<Ctrl> ctrls_;
   // Private helpers are declared in validator.cpp's implementation as needed.
+  std::vector<std::vector<ValType>> spare_;  ///< recycled params/results vectors of popped frames
+  uint64_t ctrl_types_ = 0;                  ///< params+results held by open frames (bounded)
+  bool begun_ = false;                       ///< begin() ran (the function frame was pushed)
  public:
   /// Implementation detail, exposed for validator.cpp's free helper functions.
   struct Impl;

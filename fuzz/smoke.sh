@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang-19, -DRILL_FUZZ=ON, in build-fuzz/) and runs each for N seconds.
+# Usage: fuzz/smoke.sh [SECONDS=30]. Corpus: fuzz/corpus/<target>/ (the seeds of seeds.cpp, written
+# by `build-fuzz/fuzz/fuzz_seeds fuzz/corpus/<target>`) plus a sample of ../shared/testsuite/core/*.wasm
+# when that exists (linked from a temporary directory, never copied into the repo). Exits non-zero on a crash, leak, OOM or timeout;
+# the reproducer is kept in build-fuzz/artifacts/.
+set -euo pipefail
+secs=${1:-30}
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${RILL_FUZZ_BUILD:-$root/build-fuzz}
+shared=$root/../shared/testsuite/core
+sample=${RILL_FUZZ_SHARED_SAMPLE:-300}
+
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_C_COMPILER=clang-19 \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRILL_FUZZ=ON -DRILL_TESTS=OFF >/dev/null
+ninja -C "$build" -j2 fuzz_decode_validate fuzz_instantiate_run fuzz_seeds
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/seeds" "$build/artifacts"
+"$build/fuzz/fuzz_seeds" "$work/seeds" >/dev/null
+extra=()
+if [ -d "$shared" ]; then
+  mkdir -p "$work/shared"
+  total=$(find "$shared" -maxdepth 1 -name '*.wasm' | wc -l)
+  step=$(( total / sample > 0 ? total / sample : 1 ))
+  # A deterministic spread over the suite: every step-th file, linked (not copied).
+  find "$shared" -maxdepth 1 -name '*.wasm' | sort | awk -v s="$step" 'NR % s == 0' |
+    while read -r f; do ln -s "$f" "$work/shared/"; done
+  extra+=("$work/shared")
+fi
+
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+status=0
+for target in fuzz_decode_validate fuzz_instantiate_run; do
+  mkdir -p "$work/$target"
+  if ! diff -rq "$work/seeds" "$root/fuzz/corpus/$target" >/dev/null; then
+    echo "warning: fuzz/corpus/$target differs from seeds.cpp; regenerate it with fuzz_seeds"
+  fi
+  echo "== $target: ${secs}s"
+  if ! "$build/fuzz/$target" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+      -print_final_stats=1 -artifact_prefix="$build/artifacts/$target-" \
+      "$work/$target" "$root/fuzz/corpus/$target" "${extra[@]}" 2>"$work/$target.log"; then
+    tail -n 60 "$work/$target.log"
+    echo "FAIL: $target (artifacts in $build/artifacts/)"
+    status=1
+    continue
+  fi
+  grep -E "stat::number_of_executed_units|stat::peak_rss_mb|INITED|DONE" "$work/$target.log" | tail -n 4
+  echo "ok: $target"
+done
+exit $status

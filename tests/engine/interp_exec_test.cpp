@@ -1,0 +1,297 @@
+// End-to-end interpreter tests: modules built as bytes, run through Engine::compile ->
+// Store::instantiate -> Store::call. Control flow, locals (elision/retargeting), traps.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "interp_test_builder.h"
+
+namespace rill::interp_test {
+namespace {
+
+using engine::TrapKind;
+
+uint32_t u32_of(const std::vector<engine::Value>& r, size_t i = 0) { return r.at(i).i32; }
+
+TEST(InterpExec, AddParams) {
+  ModuleBuilder b;
+  b.func(b.type({I32, I32}, {I32}), {}, {kLocalGet, 0, kLocalGet, 1, kI32Add}, "add");
+  Harness h;
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  EXPECT_EQ(u32_of(h.call("add", {vi32(2), vi32(40)})), 42u);
+  EXPECT_EQ(u32_of(h.call("add", {vi32(-1), vi32(1)})), 0u);
+}
+
+TEST(InterpExec, LocalSetKeepsEarlierReadOfTheLocal) {
+  // x + (x := x + 1), where the first local.get is still on the stack when x is assigned.
+  ModuleBuilder b;
+  b.func(b.type({I32}, {I32}), {},
+         code({{kLocalGet, 0, kLocalGet, 0}, i32c(1), {kI32Add, kLocalSet, 0, kLocalGet, 0, kI32Add}}), "f");
+  Harness h;
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  EXPECT_EQ(u32_of(h.call("f", {vi32(10)})), 21u);
+}
+
+TEST(InterpExec, TeeAndRetargetedResults) {
+  // y = x * 3 (tee), then y + y; and a result retargeted into a param that its operand reads.
+  ModuleBuilder b;
+  b.func(b.type({I32}, {I32}), {I32},
+         code({{kLocalGet, 0}, i32c(3), {kI32Mul, kLocalTee, 1, kLocalGet, 1, kI32Add}}), "tee");
+  b.func(b.type({I32}, {I32}), {},
+         code({{kLocalGet, 0}, i32c(5), {kI32Add, kLocalSet, 0, kLocalGet, 0, kLocalGet, 0, kI32Mul}}), "sq");
+  Harness h;
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  EXPECT_EQ(u32_of(h.call("tee", {vi32(7)})), 42u);
+  EXPECT_EQ(u32_of(h.call("sq", {vi32(1)})), 36u);
+}
+
+TEST(InterpExec, IntegerDivisionTraps) {
+  ModuleBuilder b;
+  const uint32_t t = b.type({I32, I32}, {I32});
+  b.func(t, {}, {kLocalGet, 0, kLocalGet, 1, kI32DivS}, "div_s");
+  b.func(t, {}, {kLocalGet, 0, kLocalGet, 1, kI32RemS}, "rem_s");
+  b.func(t, {}, {kLocalGet, 0, kLocalGet, 1, kI32DivU}, "div_u");
+  Harness h;
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  std::optional<engine::Trap> trap;
+  EXPECT_EQ(u32_of(h.call("div_s", {vi32(-7), vi32(2)}, &trap)), static_cast<uint32_t>(-3));
+  h.call("div_s", {vi32(1), vi32(0)}, &trap);
+  ASSERT_TRUE(trap);
+  EXPECT_EQ(trap->kind, TrapKind::IntegerDivideByZero);
+  EXPECT_EQ(trap->message, "integer divide by zero");
+  h.call("div_s", {vi32(INT32_MIN), vi32(-1)}, &trap);
+  ASSERT_TRUE(trap);
+  EXPECT_EQ(trap->kind, TrapKind::IntegerOverflow);
+  EXPECT_EQ(u32_of(h.call("rem_s", {vi32(INT32_MIN), vi32(-1)}, &trap)), 0u);
+  EXPECT_FALSE(trap);
+  EXPECT_EQ(u32_of(h.call("div_u", {vi32(-1), vi32(2)})), 0x7fffffffu);
+}
+
+TEST(InterpExec, CountingLoopWithFusedCompares) {
+  // while (i < n) { s += i; i++ }  (exit test at the top, back-edge br)
+  ModuleBuilder b;
+  const uint32_t t = b.type({I32}, {I32});
+  b.func(t, {I32, I32},
+         code({{kBlock, kVoid, kLoop, kVoid, kLocalGet, 1, kLocalGet, 0, kI32GeS, kBrIf, 1, kLocalGet, 2, kLocalGet,
+                1, kI32Add, kLocalSet, 2, kLocalGet, 1},
+               i32c(1),
+               {kI32Add, kLocalSet, 1, kBr, 0, kEnd, kEnd, kLocalGet, 2}}),
+         "sum");
+  // do { s += i; i++ } while (i < 10)  (compare with an immediate on the back-edge)
+  b.func(b.type({}, {I32}), {I32, I32},
+         code({{kLoop, kVoid, kLocalGet, 1, kLocalGet, 0, kI32Add, kLocalSet, 1, kLocalGet, 0},
+               i32c(1),
+               {kI32Add, kLocalTee, 0},
+               i32c(10),
+               {kI32LtS, kBrIf, 0, kEnd, kLocalGet, 1}}),
+         "dowhile");
+  Harness h;
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  EXPECT_EQ(u32_of(h.call("sum", {vi32(100)})), 4950u);
+  EXPECT_EQ(u32_of(h.call("sum", {vi32(0)})), 0u);
+  EXPECT_EQ(u32_of(h.call("dowhile", {})), 45u);
+}
+
+TEST(InterpExec, IfElseWithResults) {
+  ModuleBuilder b;
+  const uint32_t t = b.type({I32}, {I32});
+  b.func(t, {}, code({{kLocalGet, 0, kIf, I32}, i32c(10), {kElse}, i32c(20), {kEnd}}), "select_if");
+  // if (x < 5) x * 2 else x - 5  (the compare fuses with the if)
+  b.func(t, {},
+         code({{kLocalGet, 0}, i32c(5), {kI32LtS, kIf, I32, kLocalGet, 0}, i32c(2), {kI32Mul, kElse, kLocalGet, 0},
+               i32c(5), {kI32Sub, kEnd}}),
+         "cmp_if");
+  // if without else: x, or x + 1 when x is odd
+  b.func(t, {I32},
+         code({{kLocalGet, 0, kLocalSet, 1, kLocalGet, 0}, i32c(1), {kI32And, kIf, kVoid, kLocalGet, 1}, i32c(1),
+               {kI32Add, kLocalSet, 1, kEnd, kLocalGet, 1}}),
+         "if_only");
+  Harness h;
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  EXPECT_EQ(u32_of(h.call("select_if", {vi32(1)})), 10u);
+  EXPECT_EQ(u32_of(h.call("select_if", {vi32(0)})), 20u);
+  EXPECT_EQ(u32_of(h.call("cmp_if", {vi32(3)})), 6u);
+  EXPECT_EQ(u32_of(h.call("cmp_if", {vi32(9)})), 4u);
+  EXPECT_EQ(u32_of(h.call("if_only", {vi32(4)})), 4u);
+  EXPECT_EQ(u32_of(h.call("if_only", {vi32(5)})), 6u);
+}
+
+TEST(InterpExec, MultiValueBlocksAndReturns) {
+  ModuleBuilder b;
+  const uint32_t bt = b.type({I32, I32}, {I32});
+  // a - b through a block that takes both as params.
+  b.func(b.type({I32, I32}, {I32}), {}, code({{kLocalGet, 0, kLocalGet, 1, kBlock}, sleb(bt), {kI32Sub, kEnd}}),
+         "sub");
+  // Results come from locals in a permuted order: the return's parallel move must not clobber.
+  b.func(b.type({I32, I32}, {I32, I32}), {}, {kLocalGet, 1, kLocalGet, 0}, "swap");
+  b.func(b.type({I32, I32, I32}, {I32, I32, I32}), {}, {kLocalGet, 2, kLocalGet, 0, kLocalGet, 1}, "rot");
+  Harness h;
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  EXPECT_EQ(u32_of(h.call("sub", {vi32(10), vi32(3)})), 7u);
+  auto r = h.call("swap", {vi32(1), vi32(2)});
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(u32_of(r, 0), 2u);
+  EXPECT_EQ(u32_of(r, 1), 1u);
+  r = h.call("rot", {vi32(1), vi32(2), vi32(3)});
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(u32_of(r, 0), 3u);
+  EXPECT_EQ(u32_of(r, 1), 1u);
+  EXPECT_EQ(u32_of(r, 2), 2u);
+}
+
+TEST(InterpExec, BrTableCarriesValues) {
+  // block A { block B { block C { 100; br_table [C B] A (x) } +1; br A } +2 }
+  ModuleBuilder b;
+  b.func(b.type({I32}, {I32}), {},
+         code({{kBlock, I32, kBlock, I32, kBlock, I32},
+               i32c(100),
+               {kLocalGet, 0, kBrTable, 2, 0, 1, 2, kEnd},
+               i32c(1),
+               {kI32Add, kBr, 1, kEnd},
+               i32c(2),
+               {kI32Add, kEnd}}),
+         "f");
+  Harness h;
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  EXPECT_EQ(u32_of(h.call("f", {vi32(0)})), 101u);
+  EXPECT_EQ(u32_of(h.call("f", {vi32(1)})), 102u);
+  EXPECT_EQ(u32_of(h.call("f", {vi32(2)})), 100u);
+  EXPECT_EQ(u32_of(h.call("f", {vi32(-1)})), 100u);
+}
+
+TEST(InterpExec, BrIfCarryingAValueOnlyMovesWhenTaken) {
+  // block (result i32) { x; 7; (y != 0) br_if 0; drop; 50 } : 7 if y else 50, x untouched.
+  ModuleBuilder b;
+  b.func(b.type({I32, I32}, {I32}), {},
+         code({{kBlock, I32, kLocalGet, 0}, i32c(7), {kLocalGet, 1, kBrIf, 0, kDrop, kDrop}, i32c(50),
+               {kEnd}}),
+         "f");
+  Harness h;
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  EXPECT_EQ(u32_of(h.call("f", {vi32(3), vi32(1)})), 7u);
+  EXPECT_EQ(u32_of(h.call("f", {vi32(3), vi32(0)})), 50u);
+}
+
+TEST(InterpExec, RecursiveFib) {
+  ModuleBuilder b;
+  b.func(b.type({I32}, {I32}), {},
+         code({{kLocalGet, 0},
+               i32c(2),
+               {kI32LtS, kIf, I32, kLocalGet, 0, kElse, kLocalGet, 0},
+               i32c(1),
+               {kI32Sub, kCall, 0, kLocalGet, 0},
+               i32c(2),
+               {kI32Sub, kCall, 0, kI32Add, kEnd}}),
+         "fib");
+  Harness h;
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  EXPECT_EQ(u32_of(h.call("fib", {vi32(20)})), 6765u);
+}
+
+TEST(InterpExec, DeepRecursionIsStackExhaustedNotACrash) {
+  ModuleBuilder b;
+  b.func(b.type({I32}, {I32}), {}, code({{kLocalGet, 0}, i32c(1), {kI32Add, kCall, 0}}), "runaway");
+  engine::Config config;
+  config.max_call_depth = 1000;
+  Harness h(config);
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  std::optional<engine::Trap> trap;
+  h.call("runaway", {vi32(0)}, &trap);
+  ASSERT_TRUE(trap);
+  EXPECT_EQ(trap->kind, TrapKind::StackExhausted);
+  EXPECT_EQ(trap->message, "call stack exhausted");
+  EXPECT_GE(trap->backtrace.size(), 100u);
+  // The store is still usable afterwards.
+  h.call("runaway", {vi32(0)}, &trap);
+  ASSERT_TRUE(trap);
+  EXPECT_EQ(trap->kind, TrapKind::StackExhausted);
+}
+
+TEST(InterpExec, ValueStackExhaustionWithBigFrames) {
+  ModuleBuilder b;
+  Bytes locals(2000, I64);
+  b.func(b.type({}, {}), locals, {kCall, 0}, "big");
+  engine::Config config;
+  config.max_stack_slots = 100'000;
+  Harness h(config);
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  std::optional<engine::Trap> trap;
+  h.call("big", {}, &trap);
+  ASSERT_TRUE(trap);
+  EXPECT_EQ(trap->kind, TrapKind::StackExhausted);
+}
+
+TEST(InterpExec, TailCallsDoNotGrowTheStack) {
+  // f(n, acc) = n == 0 ? acc : return_call f(n - 1, acc + 1)
+  ModuleBuilder b;
+  b.func(b.type({I32, I32}, {I32}), {},
+         code({{kLocalGet, 0, kI32Eqz, kIf, I32, kLocalGet, 1, kElse, kLocalGet, 0},
+               i32c(1),
+               {kI32Sub, kLocalGet, 1},
+               i32c(1),
+               {kI32Add, kReturnCall, 0, kEnd}}),
+         "count");
+  engine::Config config;
+  config.max_call_depth = 100;
+  Harness h(config);
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  std::optional<engine::Trap> trap;
+  auto r = h.call("count", {vi32(1'000'000), vi32(0)}, &trap);
+  ASSERT_FALSE(trap) << trap->to_string();
+  EXPECT_EQ(u32_of(r), 1'000'000u);
+}
+
+TEST(InterpExec, UnreachableTrapHasBacktrace) {
+  ModuleBuilder b;
+  const uint32_t t = b.type({}, {});
+  b.func(t, {}, {kCall, 1}, "outer");
+  b.func(t, {}, {kUnreachable});
+  Harness h;
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  std::optional<engine::Trap> trap;
+  h.call("outer", {}, &trap);
+  ASSERT_TRUE(trap);
+  EXPECT_EQ(trap->kind, TrapKind::Unreachable);
+  ASSERT_EQ(trap->backtrace.size(), 2u);
+  EXPECT_EQ(trap->backtrace[0].func_index, 1u);
+  EXPECT_EQ(trap->backtrace[1].func_index, 0u);
+}
+
+TEST(InterpExec, SelectAndGlobals) {
+  ModuleBuilder b;
+  const uint32_t g = b.global(I32, true, i32c(5));
+  b.func(b.type({I32, I32, I32}, {I32}), {}, {kLocalGet, 0, kLocalGet, 1, kLocalGet, 2, kSelect}, "sel");
+  b.func(b.type({}, {I32}), {},
+         code({{kGlobalGet, static_cast<uint8_t>(g)}, i32c(1), {kI32Add, kGlobalSet, static_cast<uint8_t>(g),
+                                                                 kGlobalGet, static_cast<uint8_t>(g)}}),
+         "bump");
+  Harness h;
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  EXPECT_EQ(u32_of(h.call("sel", {vi32(1), vi32(2), vi32(1)})), 1u);
+  EXPECT_EQ(u32_of(h.call("sel", {vi32(1), vi32(2), vi32(0)})), 2u);
+  EXPECT_EQ(u32_of(h.call("bump", {})), 6u);
+  EXPECT_EQ(u32_of(h.call("bump", {})), 7u);
+}
+
+TEST(InterpExec, FloatsAndTruncation) {
+  ModuleBuilder b;
+  b.func(b.type({F64, F64}, {F64}), {}, {kLocalGet, 0, kLocalGet, 1, kF64Min}, "min");
+  b.func(b.type({F64}, {I32}), {}, {kLocalGet, 0, kI32TruncF64S}, "trunc");
+  Harness h;
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  auto r = h.call("min", {vf64(-0.0), vf64(0.0)});
+  EXPECT_TRUE(std::signbit(r.at(0).f64()));
+  r = h.call("min", {vf64(std::nan("")), vf64(1.0)});
+  EXPECT_TRUE(std::isnan(r.at(0).f64()));
+  EXPECT_EQ(u32_of(h.call("trunc", {vf64(-3.9)})), static_cast<uint32_t>(-3));
+  std::optional<engine::Trap> trap;
+  h.call("trunc", {vf64(3e9)}, &trap);
+  ASSERT_TRUE(trap);
+  EXPECT_EQ(trap->kind, TrapKind::IntegerOverflow);
+  h.call("trunc", {vf64(std::nan(""))}, &trap);
+  ASSERT_TRUE(trap);
+  EXPECT_EQ(trap->kind, TrapKind::InvalidConversion);
+}
+
+}  // namespace
+}  // namespace rill::interp_test

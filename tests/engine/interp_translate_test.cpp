@@ -1,0 +1,96 @@
+// Translator tests: the shape of the translated code (local.get elision, results retargeted into
+// locals, immediate operands, fused compare+branch) and translation limits/errors.
+#include <gtest/gtest.h>
+
+#include "interp_test_builder.h"
+#include "rill/engine/interp/disasm.h"
+#include "rill/wasm/decoder.h"
+#include "rill/wasm/validator.h"
+
+namespace rill::interp_test {
+namespace {
+
+/// Disassembly of defined function 0 of {bytes}, or the translation error.
+std::string translate(const Bytes& bytes) {
+  auto m = wasm::decode_module(bytes);
+  if (!m) return "decode error: " + m.error().to_string();
+  wasm::ModuleContext ctx;
+  ctx.module = m->get();
+  if (auto ok = wasm::validate_module_header(**m, ctx); !ok) return "header error: " + ok.error().to_string();
+  auto f = engine::interp::compile_function(ctx, 0);
+  if (!f) return "error: " + f.error().message;
+  return engine::interp::disassemble(**f);
+}
+
+size_t count(const std::string& s, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST(InterpTranslate, LocalGetsAreOperandsAndResultsGoStraightToLocals) {
+  // c = a + b; return c  ->  one add writing local 2, then the return move.
+  ModuleBuilder b;
+  b.func(b.type({I32, I32}, {I32}), {I32}, {kLocalGet, 0, kLocalGet, 1, kI32Add, kLocalSet, 2, kLocalGet, 2});
+  const std::string d = translate(b.build());
+  EXPECT_NE(d.find("I32Add 2 0 1"), std::string::npos) << d;
+  EXPECT_EQ(count(d, "I32Add"), 1u) << d;
+  EXPECT_EQ(count(d, "Mov"), 1u) << d;  // result 0 <- local 2
+}
+
+TEST(InterpTranslate, ConstantOperandsBecomeImmediates) {
+  ModuleBuilder b;
+  // (x + 5) and (5 + x): both use the immediate form, no Const is materialized.
+  b.func(b.type({I32}, {I32}), {},
+         code({{kLocalGet, 0}, i32c(5), {kI32Add}, i32c(5), {kLocalGet, 0, kI32Add, kI32Mul}}));
+  const std::string d = translate(b.build());
+  EXPECT_EQ(count(d, "I32AddImm"), 2u) << d;
+  EXPECT_EQ(count(d, "Const"), 0u) << d;
+}
+
+TEST(InterpTranslate, CompareFusesWithBrIfAndIf) {
+  ModuleBuilder b;
+  b.func(b.type({I32}, {I32}), {I32},
+         code({{kLoop, kVoid, kLocalGet, 1},
+               i32c(1),
+               {kI32Add, kLocalTee, 1, kLocalGet, 0, kI32LtS, kBrIf, 0, kEnd, kLocalGet, 1},
+               i32c(3),
+               {kI32GtS, kIf, I32},
+               i32c(1),
+               {kElse},
+               i32c(2),
+               {kEnd}}));
+  const std::string d = translate(b.build());
+  EXPECT_EQ(count(d, "BrIfB_I32LtS"), 1u) << d;   // backward: checks the epoch
+  EXPECT_EQ(count(d, "BrIfImm_I32LeS"), 1u) << d; // if (x > 3): branch to else when x <= 3
+  EXPECT_EQ(count(d, ": I32LtS"), 0u) << d;
+}
+
+TEST(InterpTranslate, InvalidBodiesFailWithTheValidatorsMessage) {
+  ModuleBuilder b;
+  b.func(b.type({}, {I32}), {}, {kI64Const, 0});  // i64 where i32 is expected
+  const std::string d = translate(b.build());
+  EXPECT_EQ(d.rfind("error: type mismatch", 0), 0u) << d;
+}
+
+TEST(InterpTranslate, HugeBranchFanOutIsRefused) {
+  // A br_table over 4000 labels that each carry 200 constants needs a stub of 200 moves per
+  // label: far more code than a ~20 KiB body justifies, so translation refuses it.
+  constexpr int kValues = 200;
+  constexpr int kDepth = 4000;
+  ModuleBuilder b;
+  const uint32_t bt = b.type({}, Bytes(kValues, I64));
+  Bytes body;
+  for (int i = 0; i < kDepth; ++i) body = code({body, {kBlock}, sleb(bt)});
+  for (int i = 0; i < kValues; ++i) body = code({body, i64c(i)});
+  body = code({body, i32c(0), {kBrTable}, leb(kDepth - 1)});
+  for (int i = 0; i < kDepth; ++i) body = code({body, leb(i)});
+  for (int i = 0; i < kDepth; ++i) body = code({body, {kEnd}});
+  for (int i = 0; i < kValues; ++i) body = code({body, {kDrop}});
+  b.func(b.type({}, {}), {}, body);
+  const std::string d = translate(b.build());
+  EXPECT_EQ(d.rfind("error: function too large to translate", 0), 0u) << d.substr(0, 200);
+}
+
+}  // namespace
+}  // namespace rill::interp_test
