@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rill's one entry point for set-up, build and tests on a fresh Debian (bookworm) machine.
 #   ./run.sh test    install dependencies, build (g++-12 and clang-19, -Werror), run all tests,
-#                    then the ASan+UBSan build and its tests, then a short fuzz smoke run.
+#                    then the ASan+UBSan build and its tests, the layer check, and a short fuzz
+#                    smoke run (FUZZ_SECONDS per target, default 20).
 #   ./run.sh spec    install dependencies, build, and run the core spec suite through `rill wast`
 #                    (known failures: tests/spec/expected_failures.txt).
 set -euo pipefail
@@ -38,10 +39,13 @@ cmd=${1:-spec}
 case "$cmd" in
   test)
     install_deps
+    tools/check_layers.sh
     configure_build build g++-12
     configure_build build-clang clang++-19
-    ctest --test-dir build --output-on-failure -j "$JOBS"
     configure_build build-asan clang++-19 -DRILL_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+    fuzz/smoke.sh "${FUZZ_SECONDS:-20}"
+    ctest --test-dir build --output-on-failure -j "$JOBS"
+    # The sanitizer run comes last so its ctest summary closes the output.
     ASAN_OPTIONS=allow_user_segv_handler=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
       ctest --test-dir build-asan --output-on-failure -j "$JOBS"
     ;;

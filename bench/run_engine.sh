@@ -19,19 +19,20 @@ ctx = data["context"]
 print(f"host: {ctx.get('host_name', '?')}, {ctx.get('num_cpus', '?')} cpus @ {ctx.get('mhz_per_cpu', '?')} MHz, "
       f"build: {ctx.get('library_build_type', '?')} benchmark library")
 print()
-print("| benchmark | time/iter | throughput |")
-print("|---|---:|---:|")
+def fmt(x, unit):
+    return (f"{x:.0f}" if x >= 100 else f"{x:.1f}" if x >= 10 else f"{x:.2f}") + " " + unit
+print("| benchmark | wall/iter | cpu/iter | throughput (per cpu second) |")
+print("|---|---:|---:|---:|")
 for b in data["benchmarks"]:
     if b.get("error_occurred"):
-        print(f"| {b['name']} | error: {b.get('error_message', '')} | |")
+        print(f"| {b['name']} | error: {b.get('error_message', '')} | | |")
         continue
     unit = b.get("time_unit", "ns")
-    t = f"{b['real_time']:.3g} {unit}"
     if "bytes_per_second" in b:
         tp = f"{b['bytes_per_second'] / 1e6:.1f} MB/s"
     elif "items_per_second" in b:
         tp = f"{b['items_per_second'] / 1e6:.1f} M items/s"
     else:
         tp = ""
-    print(f"| {b['name']} | {t} | {tp} |")
+    print(f"| {b['name']} | {fmt(b['real_time'], unit)} | {fmt(b['cpu_time'], unit)} | {tp} |")
 PY

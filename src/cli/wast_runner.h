@@ -2,7 +2,6 @@
 // outcome of every command, and applies the expected-failures list. Commands are in wast_script.
 #pragma once
 
-#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>

@@ -11,8 +11,10 @@ namespace {
 class ConstStack {
  public:
   void push(const Value& v) {
-    if (size_ < kInline) inline_[size_] = v;
-    else overflow_.push_back(v);
+    if (size_ < kInline)
+      inline_[size_] = v;
+    else
+      overflow_.push_back(v);
     ++size_;
   }
   bool pop(Value& out) {
@@ -43,8 +45,10 @@ Result<void> binary(ConstStack& stack, wasm::ValType type, const wasm::Instr& in
   if (!stack.pop(b) || !stack.pop(a) || a.type != type || b.type != type) {
     return unexpected("type mismatch", in.offset);
   }
-  if (type == wasm::kI32) stack.push(Value::from_i32(static_cast<uint32_t>(op(uint64_t{a.i32}, uint64_t{b.i32}))));
-  else stack.push(Value::from_i64(op(a.i64, b.i64)));
+  if (type == wasm::kI32)
+    stack.push(Value::from_i32(static_cast<uint32_t>(op(uint64_t{a.i32}, uint64_t{b.i32}))));
+  else
+    stack.push(Value::from_i64(op(a.i64, b.i64)));
   return {};
 }
 
@@ -58,21 +62,29 @@ Result<void> step(ConstStack& stack, const wasm::Instr& in, const Instance& inst
     case Op::V128Const: stack.push(Value::from_v128(in.v128)); return {};
     case Op::RefNull: stack.push(Value::from_ref(in.heap_type, nullptr)); return {};
     case Op::RefFunc:
-      if (in.index >= inst.funcs.size()) return unexpected("unknown function " + std::to_string(in.index), in.offset);
+      if (in.index >= inst.funcs.size())
+        return unexpected("unknown function " + std::to_string(in.index), in.offset);
       stack.push(Value::from_ref(wasm::kFuncRef, inst.funcs[in.index]));
       return {};
     case Op::GlobalGet: {
-      if (in.index >= inst.globals.size()) return unexpected("unknown global " + std::to_string(in.index), in.offset);
+      if (in.index >= inst.globals.size())
+        return unexpected("unknown global " + std::to_string(in.index), in.offset);
       const Global* g = inst.globals[in.index];
       stack.push(load_value(g->value, g->type.type));
       return {};
     }
-    case Op::I32Add: return binary(stack, wasm::kI32, in, [](uint64_t a, uint64_t b) { return a + b; });
-    case Op::I32Sub: return binary(stack, wasm::kI32, in, [](uint64_t a, uint64_t b) { return a - b; });
-    case Op::I32Mul: return binary(stack, wasm::kI32, in, [](uint64_t a, uint64_t b) { return a * b; });
-    case Op::I64Add: return binary(stack, wasm::kI64, in, [](uint64_t a, uint64_t b) { return a + b; });
-    case Op::I64Sub: return binary(stack, wasm::kI64, in, [](uint64_t a, uint64_t b) { return a - b; });
-    case Op::I64Mul: return binary(stack, wasm::kI64, in, [](uint64_t a, uint64_t b) { return a * b; });
+    case Op::I32Add:
+      return binary(stack, wasm::kI32, in, [](uint64_t a, uint64_t b) { return a + b; });
+    case Op::I32Sub:
+      return binary(stack, wasm::kI32, in, [](uint64_t a, uint64_t b) { return a - b; });
+    case Op::I32Mul:
+      return binary(stack, wasm::kI32, in, [](uint64_t a, uint64_t b) { return a * b; });
+    case Op::I64Add:
+      return binary(stack, wasm::kI64, in, [](uint64_t a, uint64_t b) { return a + b; });
+    case Op::I64Sub:
+      return binary(stack, wasm::kI64, in, [](uint64_t a, uint64_t b) { return a - b; });
+    case Op::I64Mul:
+      return binary(stack, wasm::kI64, in, [](uint64_t a, uint64_t b) { return a * b; });
     default: return unexpected("constant expression required", in.offset);
   }
 }

@@ -19,7 +19,8 @@ Result<std::shared_ptr<const CompiledModule>> Engine::compile(std::span<const ui
   return compile(std::move(module));
 }
 
-Result<std::shared_ptr<const CompiledModule>> Engine::compile(std::shared_ptr<const wasm::Module> module) {
+Result<std::shared_ptr<const CompiledModule>> Engine::compile(
+    std::shared_ptr<const wasm::Module> module) {
   if (module == nullptr) return unexpected("no module");
   const wasm::Module& m = *module;
   wasm::ModuleContext ctx;

@@ -1,7 +1,6 @@
 // Instance export lookup and the host-visible Caller.
-#include "rill/engine/runtime.h"
-
 #include "rill/engine/engine.h"
+#include "rill/engine/runtime.h"
 
 namespace rill::engine {
 

@@ -93,10 +93,14 @@ void Instantiator::add_imports(std::span<const Extern> imports) {
   inst_->globals.reserve(m_.globals.size());
   // match_imports checked every kind, so the alternative held is the one the import names.
   for (const Extern& ext : imports) {
-    if (auto* const* fn = std::get_if<Function*>(&ext)) inst_->funcs.push_back(*fn);
-    else if (auto* const* table = std::get_if<Table*>(&ext)) inst_->tables.push_back(*table);
-    else if (auto* const* memory = std::get_if<Memory*>(&ext)) inst_->memories.push_back(*memory);
-    else if (auto* const* global = std::get_if<Global*>(&ext)) inst_->globals.push_back(*global);
+    if (auto* const* fn = std::get_if<Function*>(&ext))
+      inst_->funcs.push_back(*fn);
+    else if (auto* const* table = std::get_if<Table*>(&ext))
+      inst_->tables.push_back(*table);
+    else if (auto* const* memory = std::get_if<Memory*>(&ext))
+      inst_->memories.push_back(*memory);
+    else if (auto* const* global = std::get_if<Global*>(&ext))
+      inst_->globals.push_back(*global);
   }
 }
 
@@ -122,8 +126,8 @@ Result<void> Instantiator::alloc_tables() {
     // Tables are eagerly allocated vectors; refuse sizes past the runtime cap instead of
     // allocating gigabytes for a guest-chosen minimum.
     if (type.limits.min > wasm::kMaxTableSize) {
-      return unexpected("table size exceeds the runtime limit of " + std::to_string(wasm::kMaxTableSize) +
-                        " elements");
+      return unexpected("table size exceeds the runtime limit of " +
+                        std::to_string(wasm::kMaxTableSize) + " elements");
     }
     auto table = std::make_unique<Table>(type, nullptr);
     inst_->tables.push_back(table.get());
@@ -143,7 +147,8 @@ Result<void> Instantiator::alloc_memories() {
 
 Result<void> Instantiator::alloc_globals() {
   const size_t num_defined = m_.globals.size() - m_.num_imported_globals;
-  if (m_.global_inits.size() != num_defined) return unexpected("global initialisers do not match globals");
+  if (m_.global_inits.size() != num_defined)
+    return unexpected("global initialisers do not match globals");
   for (size_t i = 0; i < num_defined; ++i) {
     const wasm::GlobalType& type = m_.globals[m_.num_imported_globals + i];
     RILL_TRY(Value init, eval_const(m_.global_inits[i], *inst_));
@@ -158,7 +163,8 @@ Result<void> Instantiator::alloc_globals() {
 
 Result<Ref> Instantiator::eval_ref(const wasm::ConstExpr& expr) const {
   // Fast path for the index form of element segments: a single ref.func.
-  if (expr.code.size() == 1 && expr.code[0].op == wasm::Op::RefFunc && expr.code[0].index < inst_->funcs.size()) {
+  if (expr.code.size() == 1 && expr.code[0].op == wasm::Op::RefFunc &&
+      expr.code[0].index < inst_->funcs.size()) {
     return static_cast<Ref>(inst_->funcs[expr.code[0].index]);
   }
   RILL_TRY(Value v, eval_const(expr, *inst_));
@@ -210,11 +216,13 @@ Result<std::optional<Trap>> Instantiator::init_active_segments() {
 }
 
 Result<std::optional<Trap>> Instantiator::init_elem(const wasm::ElemSegment& seg) {
-  if (seg.table >= inst_->tables.size()) return unexpected("unknown table " + std::to_string(seg.table), seg.decl_offset);
+  if (seg.table >= inst_->tables.size())
+    return unexpected("unknown table " + std::to_string(seg.table), seg.decl_offset);
   Table* table = inst_->tables[seg.table];
   RILL_TRY(uint32_t offset, eval_offset(seg.offset));
   // table.init semantics: check the whole range first (even for zero items), then copy.
-  if (uint64_t{offset} + seg.items.size() > table->size()) return std::optional<Trap>(Trap::make(TrapKind::TableOutOfBounds));
+  if (uint64_t{offset} + seg.items.size() > table->size())
+    return std::optional<Trap>(Trap::make(TrapKind::TableOutOfBounds));
   Ref* dst = table->data() + offset;
   for (const wasm::ConstExpr& item : seg.items) {
     RILL_TRY(Ref r, eval_ref(item));
@@ -224,18 +232,22 @@ Result<std::optional<Trap>> Instantiator::init_elem(const wasm::ElemSegment& seg
 }
 
 Result<std::optional<Trap>> Instantiator::init_data(const wasm::DataSegment& seg) {
-  if (seg.memory >= inst_->memories.size()) return unexpected("unknown memory " + std::to_string(seg.memory));
+  if (seg.memory >= inst_->memories.size())
+    return unexpected("unknown memory " + std::to_string(seg.memory));
   if (seg.data_offset > m_.bytes.size() || seg.size > m_.bytes.size() - seg.data_offset) {
     return unexpected("data segment out of range of the module bytes", seg.data_offset);
   }
   Memory* memory = inst_->memories[seg.memory];
   RILL_TRY(uint32_t offset, eval_offset(seg.offset));
-  if (uint64_t{offset} + seg.size > memory->size_bytes()) return std::optional<Trap>(Trap::make(TrapKind::MemoryOutOfBounds));
-  if (seg.size != 0) std::memcpy(memory->base() + offset, m_.bytes.data() + seg.data_offset, seg.size);
+  if (uint64_t{offset} + seg.size > memory->size_bytes())
+    return std::optional<Trap>(Trap::make(TrapKind::MemoryOutOfBounds));
+  if (seg.size != 0)
+    std::memcpy(memory->base() + offset, m_.bytes.data() + seg.data_offset, seg.size);
   return std::optional<Trap>();
 }
 
-InstantiateResult Store::instantiate(std::shared_ptr<const CompiledModule> module, std::span<const Extern> imports) {
+InstantiateResult Store::instantiate(std::shared_ptr<const CompiledModule> module,
+                                     std::span<const Extern> imports) {
   if (module == nullptr || module->module == nullptr) {
     InstantiateResult result;
     result.link_error = Error{"no module"};

@@ -8,7 +8,8 @@ namespace rill::engine {
 namespace {
 
 bool func_matches(const CompiledModule& cm, const wasm::Import& imp, const Function* fn) {
-  return fn != nullptr && imp.func_type < cm.type_ids.size() && fn->type_id == cm.type_ids[imp.func_type];
+  return fn != nullptr && imp.func_type < cm.type_ids.size() &&
+         fn->type_id == cm.type_ids[imp.func_type];
 }
 
 bool table_matches(const wasm::Import& imp, const Table* table) {
@@ -22,7 +23,8 @@ bool memory_matches(const wasm::Import& imp, const Memory* memory) {
 }
 
 bool global_matches(const wasm::Import& imp, const Global* global) {
-  return global != nullptr && global->type.type == imp.global.type && global->type.mut == imp.global.mut;
+  return global != nullptr && global->type.type == imp.global.type &&
+         global->type.mut == imp.global.mut;
 }
 
 bool import_matches(const CompiledModule& cm, const wasm::Import& imp, const Extern& ext) {
@@ -60,14 +62,15 @@ bool limits_match(const wasm::Limits& actual, const wasm::Limits& expected) {
 Result<void> match_imports(const CompiledModule& cm, std::span<const Extern> imports) {
   const wasm::Module& m = *cm.module;
   if (imports.size() != m.imports.size()) {
-    return unexpected(std::string(kUnknownImport) + ": expected " + std::to_string(m.imports.size()) +
-                      " imports, got " + std::to_string(imports.size()));
+    return unexpected(std::string(kUnknownImport) + ": expected " +
+                      std::to_string(m.imports.size()) + " imports, got " +
+                      std::to_string(imports.size()));
   }
   for (size_t i = 0; i < imports.size(); ++i) {
     const wasm::Import& imp = m.imports[i];
     if (import_matches(cm, imp, imports[i])) continue;
-    return unexpected(std::string(kIncompatibleImport) + ": \"" + imp.module + "\" \"" + imp.name + "\" (" +
-                      wasm::to_string(imp.kind) + ")");
+    return unexpected(std::string(kIncompatibleImport) + ": \"" + imp.module + "\" \"" + imp.name +
+                      "\" (" + wasm::to_string(imp.kind) + ")");
   }
   return {};
 }

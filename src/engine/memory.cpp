@@ -58,7 +58,8 @@ class ReservationPool {
     if (mincore(base, keep, resident) == 0) {
       // Only pages that were touched need clearing; writing the others would fault them in.
       for (uint64_t page = 0; page * kOsPage < keep; ++page) {
-        if ((resident[page] & 1) != 0) std::memset(base + page * kOsPage, 0, std::min(kOsPage, keep - page * kOsPage));
+        if ((resident[page] & 1) != 0)
+          std::memset(base + page * kOsPage, 0, std::min(kOsPage, keep - page * kOsPage));
       }
     } else if (madvise(base, keep, MADV_DONTNEED) != 0) {
       return false;
@@ -75,14 +76,16 @@ class ReservationPool {
 };
 
 ReservationPool& pool() {
-  static ReservationPool* p = new ReservationPool();  // never destroyed: memories may outlive statics
+  static ReservationPool* p =
+      new ReservationPool();  // never destroyed: memories may outlive statics
   return *p;
 }
 
 /// A fresh or pooled PROT_NONE reservation registered with the fault handler, or null.
 uint8_t* acquire_reservation(std::string& error) {
   if (uint8_t* base = pool().take()) return base;
-  void* base = mmap(nullptr, kMappedBytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  void* base =
+      mmap(nullptr, kMappedBytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (base == MAP_FAILED) {
     error = "failed to reserve linear memory (mmap)";
     return nullptr;
@@ -152,7 +155,8 @@ int64_t Memory::grow(uint64_t delta_pages) {
   uint8_t* start = base_ + old * wasm::kPageSize;
   const uint64_t len = delta_pages * wasm::kPageSize;
   if (mprotect(start, len, PROT_READ | PROT_WRITE) != 0) {
-    // A failed mprotect may have changed part of the range; nothing past the size may be accessible.
+    // A failed mprotect may have changed part of the range; nothing past the size may be
+    // accessible.
     mprotect(start, len, PROT_NONE);
     return -1;
   }

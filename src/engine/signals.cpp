@@ -13,7 +13,7 @@
 
 namespace rill::engine::signals {
 
-thread_local sigjmp_buf* tl_fault_jmp = nullptr;
+constinit thread_local sigjmp_buf* volatile tl_fault_jmp = nullptr;
 
 namespace {
 
@@ -64,11 +64,12 @@ void chain(int sig, siginfo_t* info, void* context) {
     prev.sa_sigaction(sig, info, context);
     return;
   }
-  if ((prev.sa_flags & SA_SIGINFO) == 0 && prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN) {
+  if ((prev.sa_flags & SA_SIGINFO) == 0 && prev.sa_handler != SIG_DFL &&
+      prev.sa_handler != SIG_IGN) {
     prev.sa_handler(sig);
     return;
   }
-  struct sigaction dfl{};
+  struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   sigemptyset(&dfl.sa_mask);
   sigaction(sig, &dfl, nullptr);
@@ -89,7 +90,7 @@ void handle_fault(int sig, siginfo_t* info, void* context) {
 }
 
 void install_process_handler() {
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_sigaction = &handle_fault;
   // SA_NODEFER: the signal stays unblocked after siglongjmp even when the jump buffer did not
   // save the signal mask, so the next guest fault is caught too.

@@ -16,7 +16,12 @@ void ensure_installed();
 /// The interpreter sets this around guest execution; the handler siglongjmps to it (value 1)
 /// when a fault hits a registered reservation. Null outside guest code. The handler is installed
 /// with SA_NODEFER, so sigsetjmp(buf, 0) (no signal-mask save, no syscall) is enough.
-extern thread_local sigjmp_buf* tl_fault_jmp;
+/// constinit: other files access it directly instead of through a TLS wrapper call (cheaper, and
+/// g++ 12 miscompiles the wrapper's null check under -fsanitize=null). volatile: the compiler
+/// cannot see that a faulting access reads it, so without it a set-access-clear sequence may
+/// lose the set; still keep an opaque call or std::atomic_signal_fence between the set and
+/// non-volatile guest accesses.
+extern constinit thread_local sigjmp_buf* volatile tl_fault_jmp;
 
 /// Most reservations alive at once (8 GiB each: 16384 of them fill a 47-bit address space).
 inline constexpr uint32_t kMaxReservations = 16384;

@@ -18,7 +18,10 @@ uint32_t slot_count(const std::vector<wasm::ValType>& types) {
 }
 
 /// Calls a host function directly (no wasm frame to set up).
-std::optional<Trap> call_host(Store& store, Function* fn, std::span<const Value> args, std::vector<Value>& results) {
+std::optional<Trap> call_host(Store& store,
+                              Function* fn,
+                              std::span<const Value> args,
+                              std::vector<Value>& results) {
   if (!fn->host) return Trap::host("host function has no callback");
   const std::vector<wasm::ValType>& types = fn->type->results;
   results.assign(types.size(), Value{});
@@ -66,7 +69,9 @@ Global* Store::create_global(const wasm::GlobalType& type, const Value& init) {
   return globals_.back().get();
 }
 
-std::optional<Trap> Store::call(Function* fn, std::span<const Value> args, std::vector<Value>& results) {
+std::optional<Trap> Store::call(Function* fn,
+                                std::span<const Value> args,
+                                std::vector<Value>& results) {
   if (fn == nullptr || fn->type == nullptr) return Trap::host("call: null function");
   const wasm::FuncType& type = *fn->type;
   if (args.size() != type.params.size()) {
@@ -75,7 +80,8 @@ std::optional<Trap> Store::call(Function* fn, std::span<const Value> args, std::
   }
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i].type == type.params[i]) continue;
-    return Trap::host("call: argument " + std::to_string(i) + " is " + wasm::to_string(args[i].type) + ", expected " +
+    return Trap::host("call: argument " + std::to_string(i) + " is " +
+                      wasm::to_string(args[i].type) + ", expected " +
                       wasm::to_string(type.params[i]));
   }
   if (fn->is_host()) return call_host(*this, fn, args, results);

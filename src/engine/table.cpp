@@ -8,7 +8,8 @@ namespace rill::engine {
 Table::Table(const wasm::TableType& type, Ref init) : type_(type) {
   // Callers check the minimum against kMaxTableSize first (instantiate(), create_table());
   // the clamp only keeps a missed check from allocating without bound.
-  elems_.assign(static_cast<size_t>(std::min<uint64_t>(type.limits.min, wasm::kMaxTableSize)), init);
+  elems_.assign(static_cast<size_t>(std::min<uint64_t>(type.limits.min, wasm::kMaxTableSize)),
+                init);
 }
 
 wasm::TableType Table::type() const {

@@ -3,7 +3,9 @@
 #include "rill/wasm/code_reader.h"
 
 #include <cstdio>
+#include <iterator>
 #include <string>
+#include <type_traits>
 
 #include "rill/wasm/decoder.h"
 
@@ -197,6 +199,201 @@ Result<void> read_instr(Reader& r, uint32_t max_br_table, std::vector<uint32_t>&
   return {};
 }
 
+
+// ---- fast path: the encodings real code uses, without Result traffic ----
+
+constexpr uint16_t kNoOp = 0xffff;
+
+/// Immediate classes try_next() decodes without a switch; the rest go through fast_immediates().
+constexpr uint8_t kClsNone = 0;   ///< no immediate
+constexpr uint8_t kClsIndex = 1;  ///< one u32 LEB in Instr::index
+constexpr uint8_t kClsI32 = 2;    ///< one s32 LEB in Instr::num.i32
+constexpr uint8_t kClsOther = 3;
+
+/// An opcode and its immediate kind, by encoding.
+struct FastOp {
+  uint16_t op = kNoOp;
+  ImmKind imm = ImmKind::None;
+  uint8_t cls = kClsOther;
+};
+
+struct FastTables {
+  FastOp single[256];
+  FastOp fc[32];
+  FastOp fd[256];
+  constexpr void add(uint8_t prefix, uint32_t code, Op op, ImmKind imm) {
+    FastOp* slot = nullptr;
+    if (prefix == 0) slot = &single[code];
+    else if (prefix == 0xFC) slot = &fc[code];
+    else slot = &fd[code];
+    slot->op = static_cast<uint16_t>(op);
+    slot->imm = imm;
+    slot->cls = imm == ImmKind::None    ? kClsNone
+                : imm == ImmKind::Index ? kClsIndex
+                : imm == ImmKind::I32   ? kClsI32
+                                        : kClsOther;
+  }
+  constexpr FastTables() {
+#define RILL_OP(name, prefix, code, text, imm, sig) add(prefix, code, Op::name, ImmKind::imm);
+#include "rill/wasm/opcodes.def"
+  }
+};
+constexpr FastTables kFast;
+
+/// The value type a type byte encodes, or Bot for anything the slow path must judge.
+constexpr ValType fast_val_type(uint8_t b) {
+  switch (b) {
+    case 0x7f: return kI32;
+    case 0x7e: return kI64;
+    case 0x7d: return kF32;
+    case 0x7c: return kF64;
+    case 0x7b: return kV128;
+    case 0x70: return kFuncRef;
+    case 0x6f: return kExternRef;
+    default: return ValType{};
+  }
+}
+
+/// Unsigned LEB128 exactly as Reader::leb accepts it; false (p unchanged) for what it rejects.
+template <class U, int Bits>
+inline bool fast_uleb(const uint8_t*& p, const uint8_t* end, U& v) {
+  if (p < end && *p < 0x80) {
+    v = *p++;
+    return true;
+  }
+  constexpr int kMaxBytes = (Bits + 6) / 7;
+  U result = 0;
+  for (int i = 0; i < kMaxBytes; ++i) {
+    if (p + i >= end) return false;
+    const uint8_t b = p[i];
+    if (i == kMaxBytes - 1) {
+      const int used = Bits - 7 * i;
+      if ((b & 0x80) || ((b & 0x7f) >> used)) return false;
+    }
+    result |= static_cast<U>(static_cast<U>(b & 0x7f) << (7 * i));
+    if (!(b & 0x80)) {
+      v = result;
+      p += i + 1;
+      return true;
+    }
+  }
+  return false;
+}
+
+/// Signed LEB128 (Bits == the width of T) exactly as Reader::leb accepts it.
+template <class T>
+inline bool fast_sleb(const uint8_t*& p, const uint8_t* end, T& v) {
+  using U = std::make_unsigned_t<T>;
+  constexpr int kBits = static_cast<int>(sizeof(T) * 8);
+  if (p < end && *p < 0x80) {
+    const uint8_t b = *p++;
+    v = static_cast<T>((b & 0x40) ? static_cast<int>(b) - 0x80 : static_cast<int>(b));
+    return true;
+  }
+  constexpr int kMaxBytes = (kBits + 6) / 7;
+  U result = 0;
+  for (int i = 0; i < kMaxBytes; ++i) {
+    if (p + i >= end) return false;
+    const uint8_t b = p[i];
+    const int shift = 7 * i;
+    if (i == kMaxBytes - 1) {
+      const int used = kBits - shift;
+      if (b & 0x80) return false;
+      const auto sign_bits = static_cast<uint8_t>(static_cast<uint8_t>(b & 0x7f) >> (used - 1));
+      const auto all = static_cast<uint8_t>(0x7f >> (used - 1));
+      if (sign_bits != 0 && sign_bits != all) return false;
+    }
+    result |= static_cast<U>(static_cast<U>(b & 0x7f) << shift);
+    if (!(b & 0x80)) {
+      if (shift + 7 < kBits && (b & 0x40)) result |= static_cast<U>(~U{0} << (shift + 7));
+      v = static_cast<T>(result);
+      p += i + 1;
+      return true;
+    }
+  }
+  return false;
+}
+
+inline bool fast_mem_arg(const uint8_t*& p, const uint8_t* end, MemArg& out) {
+  uint32_t flags;
+  if (!fast_uleb<uint32_t, 32>(p, end, flags) || flags >= kMaxMemArgFlags) return false;
+  MemArg m;
+  m.align = flags & ~kMemIdxFlag;
+  if ((flags & kMemIdxFlag) && !fast_uleb<uint32_t, 32>(p, end, m.mem)) return false;
+  if (!fast_uleb<uint64_t, 64>(p, end, m.offset) || m.offset > kMaxMemOffset32) return false;
+  out = m;
+  return true;
+}
+
+/// Immediates of {imm} at {p}; false when the slow path must decide.
+inline bool fast_immediates(ImmKind imm, const uint8_t*& p, const uint8_t* end, Instr& out) {
+  switch (imm) {
+    case ImmKind::None:
+      return true;
+    case ImmKind::Index:
+      return fast_uleb<uint32_t, 32>(p, end, out.index);
+    case ImmKind::IndexPair:
+      return fast_uleb<uint32_t, 32>(p, end, out.index) &&
+             fast_uleb<uint32_t, 32>(p, end, out.index2);
+    case ImmKind::I32:
+      return fast_sleb<int32_t>(p, end, out.num.i32);
+    case ImmKind::I64:
+      return fast_sleb<int64_t>(p, end, out.num.i64);
+    case ImmKind::MemArg:
+      return fast_mem_arg(p, end, out.mem);
+    case ImmKind::Block: {
+      if (p >= end) return false;
+      const uint8_t b = *p;
+      BlockType bt;
+      if (b == 0x40) {
+        ++p;
+      } else if (b & 0x80) {  // a type index (multi-value): let the slow path read the s33
+        return false;
+      } else {
+        bt.value = fast_val_type(b);
+        if (bt.value == ValType{}) return false;
+        bt.kind = BlockType::Kind::Value;
+        ++p;
+      }
+      out.block = bt;
+      return true;
+    }
+    case ImmKind::F32:
+      if (end - p < 4) return false;
+      std::memcpy(&out.num.f32_bits, p, 4);
+      p += 4;
+      return true;
+    case ImmKind::F64:
+      if (end - p < 8) return false;
+      std::memcpy(&out.num.f64_bits, p, 8);
+      p += 8;
+      return true;
+    case ImmKind::Shuffle:
+    case ImmKind::V128:
+      if (end - p < 16) return false;
+      std::memcpy(out.v128.bytes, p, 16);
+      p += 16;
+      return true;
+    case ImmKind::Lane:
+      if (p >= end) return false;
+      out.lane = *p++;
+      return true;
+    case ImmKind::MemArgLane:
+      if (!fast_mem_arg(p, end, out.mem) || p >= end) return false;
+      out.lane = *p++;
+      return true;
+    case ImmKind::HeapType: {
+      if (p >= end || (*p != 0x70 && *p != 0x6f)) return false;
+      out.heap_type = *p++ == 0x70 ? kFuncRef : kExternRef;
+      return true;
+    }
+    case ImmKind::BrTable:
+    case ImmKind::SelectT:
+      return false;
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<ValType> read_val_type(Reader& r) {
@@ -216,7 +413,56 @@ Result<ValType> read_val_type(Reader& r) {
   return Error{"malformed value type", at};
 }
 
-Result<void> CodeReader::next(Instr& out) {
+bool CodeReader::try_next(Instr& out) {
+  const std::span<const uint8_t> data = r_.data();
+  const uint8_t* const begin = data.data() + r_.pos();
+  const uint8_t* const end = data.data() + data.size();
+  if (begin >= end) return false;
+  const uint8_t* p = begin;
+  const uint8_t b = *p++;
+  FastOp f = kFast.single[b];
+  if (b == 0xFC || b == 0xFD) {
+    uint32_t code;
+    if (!fast_uleb<uint32_t, 32>(p, end, code)) return false;
+    if (b == 0xFC) {
+      if (code >= std::size(kFast.fc)) return false;
+      f = kFast.fc[code];
+    } else {
+      if (code >= std::size(kFast.fd)) return false;
+      f = kFast.fd[code];
+    }
+  }
+  if (f.op == kNoOp) return false;
+  // As read_instr: index and index2 are reset for every instruction; the other immediates'
+  // fields are written only by the opcodes that have them.
+  out.index = 0;
+  out.index2 = 0;
+  if (f.cls != kClsOther) {
+    // No immediate, or one single-byte LEB (index or i32): without branching on which, since
+    // the kind of the next instruction is what a branch predictor cannot guess.
+    // (num.i32 is written for every such opcode: it is meaningless for those without an I32.)
+    const uint32_t next = p < end ? *p : 0xff;
+    const uint32_t has_leb = f.cls != kClsNone ? 1 : 0;
+    if ((has_leb & (next >> 7)) != 0) {  // a longer LEB (or the end of the input)
+      if (f.cls == kClsIndex ? !fast_uleb<uint32_t, 32>(p, end, out.index)
+                             : !fast_sleb<int32_t>(p, end, out.num.i32)) {
+        return false;
+      }
+    } else {
+      out.index = next & (0u - static_cast<uint32_t>(f.cls == kClsIndex));
+      out.num.i32 = static_cast<int32_t>(next << 25) >> 25;
+      p += has_leb;
+    }
+  } else if (!fast_immediates(f.imm, p, end, out)) {
+    return false;
+  }
+  out.op = static_cast<Op>(f.op);
+  out.offset = r_.offset();
+  r_.advance(static_cast<size_t>(p - begin));
+  return true;
+}
+
+Result<void> CodeReader::next_slow(Instr& out) {
   auto res = read_instr(r_, max_br_table_, br_targets_, out);
   if (!res && res.error().message == "unexpected end") {
     // Code always lives inside a section or a function body; say which bound was hit.

@@ -24,9 +24,19 @@ class CodeReader {
   bool at_end() const { return r_.at_end(); }
   uint64_t offset() const { return r_.offset(); }
   /// Decode the next instruction into {out}. {out.br_table} stays valid until the next call.
-  Result<void> next(Instr& out);
+  /// Only the fields the opcode's immediates use are written (plus op, offset, index, index2).
+  Result<void> next(Instr& out) {
+    if (try_next(out)) return {};
+    return next_slow(out);
+  }
+  /// Hot loops: decodes the common encodings (known opcodes, immediates in bounds and as
+  /// Reader accepts them) without building a Result. False leaves the position unchanged: call
+  /// next(), which decodes the instruction in full and reports any error.
+  bool try_next(Instr& out);
 
  private:
+  Result<void> next_slow(Instr& out);
+
   Reader r_;
   uint32_t max_br_table_;
   std::vector<uint32_t> br_targets_;

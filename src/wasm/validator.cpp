@@ -20,6 +20,7 @@ constexpr ValType kBot{};  // ValKind::Bot: the unknown type of an unreachable s
 struct Sig {
   bool typed = false;  ///< sig was non-empty (typing is table-driven)
   bool plain = false;  ///< typed, and no immediate needs checking (fast path)
+  bool mem = false;    ///< typed load/store with a plain MemArg (fast path after its checks)
   uint8_t num_params = 0;
   uint8_t num_results = 0;
   ValType params[3];
@@ -45,6 +46,7 @@ constexpr Sig parse_sig(const char* s, ImmKind imm) {
   sig.typed = true;
   sig.plain = imm == ImmKind::None || imm == ImmKind::I32 || imm == ImmKind::I64 ||
               imm == ImmKind::F32 || imm == ImmKind::F64 || imm == ImmKind::V128;
+  sig.mem = imm == ImmKind::MemArg;
   bool in_results = false;
   for (; *s != '\0'; ++s) {
     if (*s == ':') {
@@ -297,23 +299,33 @@ struct FuncValidator::Impl {
     return push_vals(target->label_types());
   }
 
+  /// Spec: for each target, push_vals(pop_vals(label_types)), then pop the default's types.
+  /// After the first pop/push the top {arity} operands are fixed (Bot where the stack was
+  /// polymorphic), so every target is checked in place against them, each distinct label once:
+  /// the work per br_table is bounded by the types held in control frames, not targets x arity.
   Result<void> op_br_table() {
     RILL_TRY(const Ctrl* dflt, label(in.index));
     for (uint32_t depth : in.br_table) RILL_CHECK_OK(label(depth));
     RILL_CHECK_OK(pop(kI32));
     const size_t arity = dflt->label_types().size();
-    std::vector<ValType> popped;
-    for (uint32_t depth : in.br_table) {
+    std::vector<ValType> top(arity);
+    for (size_t i = arity; i-- > 0;) {
+      RILL_TRY(top[i], pop());
+    }
+    RILL_CHECK_OK(push_vals(top));
+    std::vector<uint32_t> depths(in.br_table.begin(), in.br_table.end());
+    depths.push_back(in.index);
+    std::sort(depths.begin(), depths.end());
+    depths.erase(std::unique(depths.begin(), depths.end()), depths.end());
+    const size_t base = v.vals_.size() - arity;
+    for (uint32_t depth : depths) {
       const auto& types = v.ctrl(depth).label_types();
       if (types.size() != arity) return mismatch();
-      // push_vals(pop_vals(types)): keeps Bot where the stack is polymorphic.
-      popped.resize(arity);
-      for (size_t i = arity; i-- > 0;) {
-        RILL_TRY(popped[i], pop(types[i]));
+      for (size_t i = 0; i < arity; ++i) {
+        const ValType t = v.vals_[base + i];
+        if (t != types[i] && t != kBot) return mismatch();
       }
-      RILL_CHECK_OK(push_vals(popped));
     }
-    RILL_CHECK_OK(pop_vals(dflt->label_types()));
     set_unreachable();
     return {};
   }
@@ -534,11 +546,35 @@ struct FuncValidator::Impl {
     return true;
   }
 
-  Result<void> step() {
+  /// The common cases, kept small so they inline into FuncValidator::step; false when the
+  /// general path must decide (which also reports errors).
+  bool try_fast() {
     const Sig& s = kSigs[static_cast<uint32_t>(in.op)];
-    if (s.plain && try_fast(s)) return {};
-    const bool local = in.op == Op::LocalGet || in.op == Op::LocalSet || in.op == Op::LocalTee;
-    if (local && try_fast_local()) return {};
+    if (s.plain) return try_fast(s);
+    if (s.mem) {
+      // check_immediates() for a MemArg: memory index, alignment, offset.
+      if (in.mem.mem >= v.m_.memories.size() ||
+          in.mem.align > kNaturalAlignment[static_cast<uint32_t>(in.op)] ||
+          in.mem.offset > UINT32_MAX) {
+        return false;
+      }
+      return try_fast(s);
+    }
+    switch (in.op) {
+      case Op::LocalGet: case Op::LocalSet: case Op::LocalTee:
+        return try_fast_local();
+      case Op::GlobalGet:
+        if (in.index >= v.m_.globals.size() || v.vals_.size() >= kMaxOperandStack) return false;
+        v.vals_.push_back(v.m_.globals[in.index].type);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /// Everything, including what try_fast() handles; out of line so the fast path stays lean.
+  [[gnu::noinline]] Result<void> step() {
+    const Sig& s = kSigs[static_cast<uint32_t>(in.op)];
     if (s.typed) return op_sig(s);
     switch (in.op) {
       case Op::Unreachable:
@@ -602,10 +638,29 @@ Result<void> FuncValidator::begin() {
   return Impl{*this, none}.push_ctrl(Op::Call, {}, ft.results);
 }
 
+void FuncValidator::reset(uint32_t func_index) {
+  func_index_ = func_index;
+  locals_.clear();
+  vals_.clear();
+  while (!ctrls_.empty()) {
+    Impl{*this, Instr{}}.drop_ctrl();
+  }
+  ctrl_types_ = 0;
+  begun_ = false;
+}
+
+bool FuncValidator::try_step(const Instr& in) {
+  // An empty control stack (before begin(), after the final `end`) is step()'s to report.
+  if (ctrls_.empty()) return false;
+  return Impl{*this, in}.try_fast();
+}
+
 Result<void> FuncValidator::step(const Instr& in) {
   if (!begun_) return Error{"FuncValidator::step before begin", in.offset};
   if (ctrls_.empty()) return Error{kAfterEnd, in.offset};
-  return Impl{*this, in}.step();
+  Impl impl{*this, in};
+  if (impl.try_fast()) return {};
+  return impl.step();
 }
 
 Result<void> FuncValidator::finish(uint64_t end_offset) const {

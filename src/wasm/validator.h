@@ -43,10 +43,17 @@ class FuncValidator {
   /// when >= Module::num_imported_funcs. {ctx} must have passed validate_module_header.
   FuncValidator(const ModuleContext& ctx, uint32_t func_index);
 
+  /// Make this validator ready for another function of the same module (begin() comes next),
+  /// keeping its storage: validating many bodies then allocates nothing per body.
+  void reset(uint32_t func_index);
+
   /// Push the function frame. Call once before the first step().
   Result<void> begin();
   /// Validate {in}, updating the stacks.
   Result<void> step(const Instr& in);
+  /// Hot loops: validates the common well-typed cases without building a Result. False leaves
+  /// the state unchanged: call step(), which handles everything and reports any error.
+  bool try_step(const Instr& in);
   /// After the last instruction: the function frame must have been closed by its `end`.
   Result<void> finish(uint64_t end_offset) const;
 

@@ -2,6 +2,7 @@
 // Not part of the public API; the engine uses validator.h only.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -46,6 +47,8 @@ inline Error unknown_index(const char* space, uint32_t index, uint64_t offset) {
 
 /// log2 of a load/store's access size (its natural alignment); 0 for other opcodes.
 uint32_t natural_alignment(Op op);
+/// natural_alignment() of every opcode, indexed by Op (constant-initialized).
+extern const std::array<uint8_t, kOpCount> kNaturalAlignment;
 /// Lanes a Lane/MemArgLane opcode's lane immediate indexes (16 for i8x16, ...); 0 otherwise.
 uint32_t lane_count(Op op);
 

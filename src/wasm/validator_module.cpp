@@ -196,6 +196,9 @@ Result<void> check_exports_and_start(const Module& m, const SectionOffsets& at) 
       case ExternKind::Tag:
         return unsupported("exception handling", off);
     }
+  }
+  // As the reference interpreter: every export's index first, then the names' uniqueness.
+  for (const Export& e : m.exports) {
     if (!names.insert(e.name).second) return Error{kDuplicateExport, off};
   }
   if (!m.start) return {};
@@ -267,16 +270,18 @@ Result<void> check_header_before_code(const Module& m, ModuleContext& ctx) {
   return {};
 }
 
-Result<void> validate_body(const ModuleContext& ctx, uint32_t defined_index) {
+/// Validates defined function {defined_index} with {v}, which is reset first (its storage is
+/// reused from body to body).
+Result<void> validate_body(FuncValidator& v, const ModuleContext& ctx, uint32_t defined_index) {
   const Module& m = *ctx.module;
   const FuncBody& body = m.code[defined_index];
-  FuncValidator v(ctx, m.num_imported_funcs + defined_index);
+  v.reset(m.num_imported_funcs + defined_index);
   RILL_CHECK_OK(v.begin());
   CodeReader reader(m.code_bytes(body), body.code_offset);
   Instr in;
   while (!reader.at_end()) {
-    RILL_CHECK_OK(reader.next(in));
-    RILL_CHECK_OK(v.step(in));
+    if (!reader.try_next(in)) RILL_CHECK_OK(reader.next(in));
+    if (!v.try_step(in)) RILL_CHECK_OK(v.step(in));
   }
   return v.finish(body.end_offset);
 }
@@ -291,7 +296,8 @@ Result<void> validate_module_header(const Module& m, ModuleContext& ctx) {
 Result<void> validate_module(const Module& m) {
   ModuleContext ctx;
   RILL_CHECK_OK(check_header_before_code(m, ctx));
-  for (uint32_t i = 0; i < m.code.size(); ++i) RILL_CHECK_OK(validate_body(ctx, i));
+  FuncValidator v(ctx, m.num_imported_funcs);
+  for (uint32_t i = 0; i < m.code.size(); ++i) RILL_CHECK_OK(validate_body(v, ctx, i));
   return check_datas(m);
 }
 

@@ -2,9 +2,13 @@
 // (from its access size) and the lane count of every lane-indexed SIMD instruction.
 #include "rill/wasm/validator_internal.h"
 
+#include <array>
+
 namespace rill::wasm::detail {
 
-uint32_t natural_alignment(Op op) {
+namespace {
+
+constexpr uint32_t align_of(Op op) {
   switch (op) {
     case Op::I32Load8S: case Op::I32Load8U: case Op::I64Load8S: case Op::I64Load8U:
     case Op::I32Store8: case Op::I64Store8: case Op::V128Load8Splat: case Op::V128Load8Lane:
@@ -29,6 +33,16 @@ uint32_t natural_alignment(Op op) {
       return 0;
   }
 }
+
+}  // namespace
+
+uint32_t natural_alignment(Op op) { return align_of(op); }
+
+constinit const std::array<uint8_t, kOpCount> kNaturalAlignment = [] {
+  std::array<uint8_t, kOpCount> a{};
+  for (uint32_t i = 0; i < kOpCount; ++i) a[i] = static_cast<uint8_t>(align_of(static_cast<Op>(i)));
+  return a;
+}();
 
 uint32_t lane_count(Op op) {
   switch (op) {

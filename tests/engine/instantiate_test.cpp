@@ -36,7 +36,9 @@ wasm::Instr ref_null(wasm::ValType t) {
   in.heap_type = t;
   return in;
 }
-wasm::ConstExpr expr(std::initializer_list<wasm::Instr> code) { return wasm::ConstExpr{code, 0}; }
+wasm::ConstExpr expr(std::initializer_list<wasm::Instr> code) {
+  return wasm::ConstExpr{code, 0};
+}
 
 wasm::Limits limits(uint64_t min, std::optional<uint64_t> max = std::nullopt) {
   wasm::Limits l;
@@ -55,7 +57,9 @@ struct ModuleBuilder {
   }
   void import(wasm::Import imp) { m->imports.push_back(std::move(imp)); }
   uint32_t import_func(uint32_t type_index) {
-    wasm::Import imp{"env", "f" + std::to_string(m->imports.size()), wasm::ExternKind::Func, type_index, {}, {}, {}};
+    wasm::Import imp{
+        "env", "f" + std::to_string(m->imports.size()), wasm::ExternKind::Func, type_index, {}, {},
+        {}};
     import(imp);
     m->funcs.push_back(type_index);
     return m->num_imported_funcs++;
@@ -94,8 +98,11 @@ struct ModuleBuilder {
   void exp(std::string name, wasm::ExternKind kind, uint32_t index) {
     m->exports.push_back(wasm::Export{std::move(name), kind, index});
   }
-  void elem(wasm::SegmentMode mode, uint32_t table_index, wasm::ConstExpr offset,
-            std::vector<wasm::ConstExpr> items, wasm::ValType type = wasm::kFuncRef) {
+  void elem(wasm::SegmentMode mode,
+            uint32_t table_index,
+            wasm::ConstExpr offset,
+            std::vector<wasm::ConstExpr> items,
+            wasm::ValType type = wasm::kFuncRef) {
     wasm::ElemSegment seg;
     seg.mode = mode;
     seg.table = table_index;
@@ -129,17 +136,20 @@ class InstantiateTest : public testing::Test {
     return store_.instantiate(c, imports);
   }
   Function* host_func(wasm::FuncType type, int* counter = nullptr) {
-    return store_.create_host_function(std::move(type), [counter](Caller&, std::span<const Value>, std::span<Value>) {
-      if (counter != nullptr) ++*counter;
-      return std::optional<Trap>();
-    });
+    return store_.create_host_function(
+        std::move(type), [counter](Caller&, std::span<const Value>, std::span<Value>) {
+          if (counter != nullptr) ++*counter;
+          return std::optional<Trap>();
+        });
   }
   Memory* memory(uint64_t min, std::optional<uint64_t> max = std::nullopt) {
     auto m = store_.create_memory(wasm::MemoryType{limits(min, max)});
     EXPECT_TRUE(m.has_value());
     return m ? *m : nullptr;
   }
-  Table* table(uint64_t min, std::optional<uint64_t> max = std::nullopt, wasm::ValType elem = wasm::kFuncRef) {
+  Table* table(uint64_t min,
+               std::optional<uint64_t> max = std::nullopt,
+               wasm::ValType elem = wasm::kFuncRef) {
     return store_.create_table(wasm::TableType{elem, limits(min, max)}, nullptr);
   }
   /// Instantiation that must fail at link time; returns the error message.
@@ -154,7 +164,9 @@ class InstantiateTest : public testing::Test {
   Store store_{engine_};
 };
 
-bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+bool starts_with(const std::string& s, const char* prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
 
 TEST_F(InstantiateTest, InternTypeIsCanonical) {
   wasm::FuncType a{{wasm::kI32, wasm::kI64}, {wasm::kF32}};
@@ -189,7 +201,8 @@ TEST_F(InstantiateTest, FunctionImportsMatchByCanonicalType) {
   ModuleBuilder b;
   b.import_func(b.type({wasm::kI32}, {wasm::kI64}));
   EXPECT_TRUE(starts_with(link_error(b, {host_func({{wasm::kI32}, {}})}), kIncompatibleImport));
-  EXPECT_TRUE(starts_with(link_error(b, {host_func({{wasm::kI64}, {wasm::kI32}})}), kIncompatibleImport));
+  EXPECT_TRUE(
+      starts_with(link_error(b, {host_func({{wasm::kI64}, {wasm::kI32}})}), kIncompatibleImport));
   EXPECT_TRUE(starts_with(link_error(b, {static_cast<Function*>(nullptr)}), kIncompatibleImport));
   Function* good = host_func({{wasm::kI32}, {wasm::kI64}});
   InstantiateResult r = instantiate(b, {good});
@@ -269,8 +282,10 @@ TEST_F(InstantiateTest, GlobalsAreInitialisedFromConstantExpressions) {
   b.import_global(wasm::GlobalType{wasm::kI32, false});
   b.global({wasm::kI64, true}, expr({i64c(-1)}));
   // Extended constant expressions: g0 * 3 - 1 and 2^40 + g1-ish arithmetic.
-  b.global({wasm::kI32, false}, expr({instr(Op::GlobalGet, 0), i32c(3), instr(Op::I32Mul), i32c(1), instr(Op::I32Sub)}));
-  b.global({wasm::kI64, false}, expr({i64c(int64_t{1} << 40), i64c(5), instr(Op::I64Add), i64c(2), instr(Op::I64Mul)}));
+  b.global({wasm::kI32, false},
+           expr({instr(Op::GlobalGet, 0), i32c(3), instr(Op::I32Mul), i32c(1), instr(Op::I32Sub)}));
+  b.global({wasm::kI64, false},
+           expr({i64c(int64_t{1} << 40), i64c(5), instr(Op::I64Add), i64c(2), instr(Op::I64Mul)}));
   b.global({wasm::kI32, false}, expr({i32c(INT32_MAX), i32c(1), instr(Op::I32Add)}));
   wasm::Instr v = instr(Op::V128Const);
   for (uint8_t i = 0; i < 16; ++i) v.v128.bytes[i] = static_cast<uint8_t>(i * 3);
@@ -347,8 +362,10 @@ TEST_F(InstantiateTest, ElementSegmentsInitialiseTablesAndAreDropped) {
   const uint32_t f1 = b.import_func(ty);
   b.table(limits(4));
   b.elem(wasm::SegmentMode::Active, 0, expr({i32c(1)}),
-         {expr({instr(Op::RefFunc, f1)}), expr({ref_null(wasm::kFuncRef)}), expr({instr(Op::RefFunc, f0)})});
-  b.elem(wasm::SegmentMode::Passive, 0, {}, {expr({instr(Op::RefFunc, f0)}), expr({instr(Op::RefFunc, f1)})});
+         {expr({instr(Op::RefFunc, f1)}), expr({ref_null(wasm::kFuncRef)}),
+          expr({instr(Op::RefFunc, f0)})});
+  b.elem(wasm::SegmentMode::Passive, 0, {},
+         {expr({instr(Op::RefFunc, f0)}), expr({instr(Op::RefFunc, f1)})});
   b.elem(wasm::SegmentMode::Declarative, 0, {}, {expr({instr(Op::RefFunc, f0)})});
   Function* h0 = host_func({});
   Function* h1 = host_func({});
@@ -375,7 +392,8 @@ TEST_F(InstantiateTest, ElementSegmentOutOfBoundsTrapsAfterEarlierSegments) {
   b.import_table(wasm::TableType{wasm::kFuncRef, limits(3)});
   b.import_memory(limits(1));
   b.elem(wasm::SegmentMode::Active, 0, expr({i32c(0)}), {expr({instr(Op::RefFunc, f)})});
-  b.elem(wasm::SegmentMode::Active, 0, expr({i32c(2)}), {expr({instr(Op::RefFunc, f)}), expr({instr(Op::RefFunc, f)})});
+  b.elem(wasm::SegmentMode::Active, 0, expr({i32c(2)}),
+         {expr({instr(Op::RefFunc, f)}), expr({instr(Op::RefFunc, f)})});
   b.elem(wasm::SegmentMode::Active, 0, expr({i32c(1)}), {expr({instr(Op::RefFunc, f)})});
   b.data(wasm::SegmentMode::Active, 0, expr({i32c(0)}), "x");
   Function* h = host_func({});
@@ -386,7 +404,7 @@ TEST_F(InstantiateTest, ElementSegmentOutOfBoundsTrapsAfterEarlierSegments) {
   EXPECT_EQ(r.trap->kind, TrapKind::TableOutOfBounds);
   EXPECT_EQ(r.trap->message, "out of bounds table access");
   EXPECT_NE(r.instance, nullptr);
-  EXPECT_EQ(t->data()[0], h);       // the first segment ran
+  EXPECT_EQ(t->data()[0], h);        // the first segment ran
   EXPECT_EQ(t->data()[1], nullptr);  // the third did not
   EXPECT_EQ(t->data()[2], nullptr);  // the failing one wrote nothing
   EXPECT_EQ(m->base()[0], 0);        // data segments come after all element segments
@@ -411,7 +429,8 @@ TEST_F(InstantiateTest, EmptyElementSegmentPastTheEndTraps) {
   ModuleBuilder wrap;
   const uint32_t f = wrap.import_func(wrap.type({}, {}));
   wrap.table(limits(3));
-  wrap.elem(wasm::SegmentMode::Active, 0, expr({i32c(-1)}), {expr({instr(Op::RefFunc, f)}), expr({instr(Op::RefFunc, f)})});
+  wrap.elem(wasm::SegmentMode::Active, 0, expr({i32c(-1)}),
+            {expr({instr(Op::RefFunc, f)}), expr({instr(Op::RefFunc, f)})});
   r = instantiate(wrap, {host_func({})});
   ASSERT_TRUE(r.trap.has_value());
   EXPECT_EQ(r.trap->kind, TrapKind::TableOutOfBounds);
@@ -426,7 +445,8 @@ TEST_F(InstantiateTest, DataSegmentsInitialiseMemory) {
   b.data(wasm::SegmentMode::Passive, 0, {}, "passive");
   b.data(wasm::SegmentMode::Active, 1, expr({instr(Op::GlobalGet, 0)}), "world");
   b.data(wasm::SegmentMode::Active, 0, expr({i32c(65536)}), "");
-  InstantiateResult r = instantiate(b, {store_.create_global({wasm::kI32, false}, Value::from_i32(100))});
+  InstantiateResult r =
+      instantiate(b, {store_.create_global({wasm::kI32, false}, Value::from_i32(100))});
   ASSERT_NE(r.instance, nullptr);
   ASSERT_FALSE(r.trap.has_value()) << r.trap->message;
   EXPECT_EQ(std::memcmp(r.instance->memories[0]->base() + 16, "hello", 5), 0);
@@ -488,9 +508,10 @@ TEST_F(InstantiateTest, StartFunctionTrapIsReportedAfterSegments) {
   b.import_memory(limits(1));
   b.data(wasm::SegmentMode::Active, 0, expr({i32c(3)}), "z");
   b.m->start = f;
-  Function* boom = store_.create_host_function({}, [](Caller&, std::span<const Value>, std::span<Value>) {
-    return std::optional<Trap>(Trap::host("boom"));
-  });
+  Function* boom =
+      store_.create_host_function({}, [](Caller&, std::span<const Value>, std::span<Value>) {
+        return std::optional<Trap>(Trap::host("boom"));
+      });
   Memory* m = memory(1);
   InstantiateResult r = instantiate(b, {boom, m});
   ASSERT_TRUE(r.trap.has_value());
@@ -521,7 +542,8 @@ TEST_F(InstantiateTest, InstancesOfOneModuleAreIndependent) {
 
 TEST_F(InstantiateTest, CallChecksArgumentsAndRunsHostFunctions) {
   Function* add = store_.create_host_function(
-      {{wasm::kI32, wasm::kI64}, {wasm::kI64}}, [](Caller&, std::span<const Value> args, std::span<Value> results) {
+      {{wasm::kI32, wasm::kI64}, {wasm::kI64}},
+      [](Caller&, std::span<const Value> args, std::span<Value> results) {
         results[0] = Value::from_i64(args[0].i32 + args[1].i64);
         return std::optional<Trap>();
       });
@@ -563,10 +585,10 @@ TEST_F(InstantiateTest, ExecStateIsCreatedOnce) {
 
 // (module (memory 1) (data (i32.const 2) "hi") (export "mem" (memory 0)))
 const uint8_t kMemoryModule[] = {
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,                    // header
-    0x05, 0x03, 0x01, 0x00, 0x01,                                      // memory section
-    0x07, 0x07, 0x01, 0x03, 'm', 'e', 'm', 0x02, 0x00,                 // export section
-    0x0b, 0x08, 0x01, 0x00, 0x41, 0x02, 0x0b, 0x02, 'h', 'i',          // data section
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,             // header
+    0x05, 0x03, 0x01, 0x00, 0x01,                               // memory section
+    0x07, 0x07, 0x01, 0x03, 'm',  'e',  'm',  0x02, 0x00,       // export section
+    0x0b, 0x08, 0x01, 0x00, 0x41, 0x02, 0x0b, 0x02, 'h',  'i',  // data section
 };
 
 TEST_F(InstantiateTest, CompilesAndInstantiatesBinaryModules) {

@@ -54,6 +54,32 @@ TEST(InterpRuntime, MemoryLoadStoreGrowAndBounds) {
   EXPECT_EQ(u32_of(h.call("load", {vi32(200)})), 0xababababu);
 }
 
+TEST(InterpRuntime, FusedAddressArithmeticWrapsLikeWasm) {
+  // load((a + 8)) and load((a + b)) fuse the i32.add into the access; the sum must still wrap at
+  // 2^32 before the static offset applies: 0xfffffffc + 8 addresses byte 4, not 4 GiB + 4.
+  ModuleBuilder b;
+  b.memory(1);
+  b.func(b.type({I32, I32}, {}), {}, {kLocalGet, 0, kLocalGet, 1, kI32Store, 2, 0}, "store");
+  b.func(b.type({I32}, {I32}), {}, code({{kLocalGet, 0}, i32c(8), {kI32Add, kI32Load, 2, 0}}), "load_imm");
+  b.func(b.type({I32, I32}, {I32}), {}, {kLocalGet, 0, kLocalGet, 1, kI32Add, kI32Load, 2, 4}, "load_reg");
+  b.func(b.type({I32, I32}, {}), {}, code({{kLocalGet, 0}, i32c(8), {kI32Add, kLocalGet, 1, kI32Store, 2, 0}}),
+         "store_imm");
+  Harness h;
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  h.call("store", {vi32(4), vi32(1234)});
+  std::optional<engine::Trap> trap;
+  EXPECT_EQ(u32_of(h.call("load_imm", {vi32(-4)}, &trap)), 1234u);
+  EXPECT_FALSE(trap);
+  EXPECT_EQ(u32_of(h.call("load_reg", {vi32(-8), vi32(8)}, &trap)), 1234u);  // (a+b) wraps to 0, +4
+  EXPECT_FALSE(trap);
+  h.call("load_imm", {vi32(65530)}, &trap);
+  ASSERT_TRUE(trap);
+  EXPECT_EQ(trap->kind, TrapKind::MemoryOutOfBounds);
+  h.call("store_imm", {vi32(-8), vi32(99)}, &trap);
+  EXPECT_FALSE(trap);
+  EXPECT_EQ(u32_of(h.call("load_imm", {vi32(-8)})), 99u);
+}
+
 TEST(InterpRuntime, CallIndirectChecks) {
   ModuleBuilder b;
   const uint32_t t0 = b.type({}, {I32});

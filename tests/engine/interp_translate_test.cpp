@@ -66,6 +66,20 @@ TEST(InterpTranslate, CompareFusesWithBrIfAndIf) {
   EXPECT_EQ(count(d, ": I32LtS"), 0u) << d;
 }
 
+TEST(InterpTranslate, AddressAddsFuseIntoAccessesAndResultsIntoTheReturnSlot) {
+  ModuleBuilder b;
+  b.memory(1);
+  // return load(p + 8) + load(p + q)
+  b.func(b.type({I32, I32}, {I32}), {},
+         code({{kLocalGet, 0}, i32c(8), {kI32Add, kI32Load, 2, 0, kLocalGet, 0, kLocalGet, 1, kI32Add, kI32Load, 2, 0,
+                                         kI32Add}}));
+  const std::string d = translate(b.build());
+  EXPECT_EQ(count(d, "Load32UAI"), 1u) << d;
+  EXPECT_EQ(count(d, "Load32UAR"), 1u) << d;
+  EXPECT_NE(d.find("I32Add 0 "), std::string::npos) << d;  // the final add writes result slot 0
+  EXPECT_EQ(count(d, "Mov"), 0u) << d;
+}
+
 TEST(InterpTranslate, InvalidBodiesFailWithTheValidatorsMessage) {
   ModuleBuilder b;
   b.func(b.type({}, {I32}), {}, {kI64Const, 0});  // i64 where i32 is expected

@@ -1,5 +1,7 @@
 // Tests for the guest-fault handler: faults inside a memory reservation come back through
 // sigsetjmp; faults elsewhere still crash (or reach the previous handler).
+#include "rill/engine/signals.h"
+
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -10,7 +12,6 @@
 #include <thread>
 
 #include "rill/engine/runtime.h"
-#include "rill/engine/signals.h"
 
 namespace rill::engine {
 namespace {
@@ -162,7 +163,8 @@ void fault_outside_reservation() {
 /// Died of the fault itself (or, under ASan, of ASan's SEGV report), not through our exits.
 bool died_of_fault(int status) {
   if (WIFSIGNALED(status)) return WTERMSIG(status) == SIGSEGV || WTERMSIG(status) == SIGBUS;
-  return WIFEXITED(status) && WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 3 && WEXITSTATUS(status) != 4;
+  return WIFEXITED(status) && WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 3 &&
+         WEXITSTATUS(status) != 4;
 }
 
 TEST(SignalsDeathTest, ForeignFaultStillCrashes) {
@@ -170,11 +172,13 @@ TEST(SignalsDeathTest, ForeignFaultStillCrashes) {
   EXPECT_EXIT(fault_outside_reservation(), died_of_fault, "");
 }
 
-void previous_handler(int, siginfo_t*, void*) { _exit(42); }
+void previous_handler(int, siginfo_t*, void*) {
+  _exit(42);
+}
 
 /// With a handler installed before Rill's, foreign faults reach it.
 void fault_with_previous_handler() {
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_sigaction = &previous_handler;
   sa.sa_flags = SA_SIGINFO;
   sigemptyset(&sa.sa_mask);

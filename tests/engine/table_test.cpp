@@ -7,7 +7,8 @@
 namespace rill::engine {
 namespace {
 
-wasm::TableType table_type(uint64_t min, std::optional<uint64_t> max = std::nullopt,
+wasm::TableType table_type(uint64_t min,
+                           std::optional<uint64_t> max = std::nullopt,
                            wasm::ValType elem = wasm::kFuncRef) {
   wasm::TableType t;
   t.elem = elem;
@@ -16,7 +17,9 @@ wasm::TableType table_type(uint64_t min, std::optional<uint64_t> max = std::null
   return t;
 }
 
-Ref tag(uintptr_t v) { return reinterpret_cast<Ref>(v); }
+Ref tag(uintptr_t v) {
+  return reinterpret_cast<Ref>(v);
+}
 
 TEST(TableTest, InitialSizeAndContents) {
   Table t(table_type(3, 10, wasm::kExternRef), tag(0x40));

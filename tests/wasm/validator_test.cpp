@@ -287,6 +287,13 @@ TEST_F(ValidatorTest, BrTableArities) {
   expect_error({op(Op::Block), i32c(), br_table(&t5, 0)}, "unknown label 5", 2);
   EXPECT_EQ(stack_after({op(Op::Block), i32c(), br_table(&t01, 0)}), Types{});
   EXPECT_TRUE(v_->unreachable());
+  // Repeated targets, polymorphic and concrete operands.
+  std::vector<uint32_t> t000 = {0, 0, 0};
+  EXPECT_TRUE(run({blk(Op::Block, kI32), op(Op::Unreachable), i32c(), br_table(&t000, 0),
+                   op(Op::End), op(Op::Drop), op(Op::End)}));
+  expect_error({blk(Op::Block, kI32), op(Op::I64Const), i32c(), br_table(&t000, 0)},
+               "type mismatch", 3);
+  expect_error({blk(Op::Block, kI32), i32c(), br_table(&t000, 0)}, "type mismatch", 2);
 }
 
 TEST_F(ValidatorTest, CallsAndTailCalls) {

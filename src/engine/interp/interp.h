@@ -10,6 +10,7 @@
 
 #include "rill/base/result.h"
 #include "rill/engine/engine.h"
+#include "rill/engine/interp/compiled.h"
 #include "rill/engine/runtime.h"
 #include "rill/engine/store.h"
 #include "rill/engine/value.h"

@@ -87,7 +87,7 @@ Result<std::unique_ptr<CompiledFunc>> Translator::translate() {
 
   const std::span<const uint8_t> bytes = m_.code_bytes(body);
   max_cells_ = std::min(kMaxCells, kMaxCellsBase + kMaxCellsPerByte * bytes.size());
-  code_.reserve(bytes.size() + 16);
+  code_.reserve(bytes.size() / 2 + 16);  // typical output is 0.5-0.8 cells per body byte
   Ctrl fn;
   fn.op = Op::Call;
   ctrls_.push_back(fn);
@@ -95,8 +95,8 @@ Result<std::unique_ptr<CompiledFunc>> Translator::translate() {
   wasm::CodeReader reader(bytes, body.code_offset);
   wasm::Instr in;
   while (!reader.at_end()) {
-    RILL_CHECK_OK(reader.next(in));
-    RILL_CHECK_OK(val_.step(in));
+    if (!reader.try_next(in)) RILL_CHECK_OK(reader.next(in));  // try_*: no Result on hot paths
+    if (!val_.try_step(in)) RILL_CHECK_OK(val_.step(in));
     if (ctrls_.empty()) return unexpected("operators remaining after end of function", in.offset);
     RILL_CHECK_OK(step(in));
     if (too_large_) return unexpected("function too large to translate", in.offset);
@@ -105,6 +105,7 @@ Result<std::unique_ptr<CompiledFunc>> Translator::translate() {
   if (!ctrls_.empty()) return unexpected("unexpected end of function body", body.end_offset);
   emit(IOp::Unreachable, 1);  // guard: nothing runs off the end of the code
 
+  if (code_.capacity() > code_.size() + code_.size() / 4) code_.shrink_to_fit();
   auto f = std::make_unique<CompiledFunc>();
   f->code = std::move(code_);
   f->frame_size = max_slot_;
