@@ -29,7 +29,12 @@ install_deps() {
 
 configure_build() {  # dir, compiler, extra cmake args...
   local dir=$1 cxx=$2; shift 2
-  local cc=${cxx/g++/gcc}; cc=${cc/clang++/clang}
+  local cc
+  case "$cxx" in
+    clang++*) cc=clang${cxx#clang++} ;;
+    g++*) cc=gcc${cxx#g++} ;;
+    *) cc=cc ;;
+  esac
   cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
     -DRILL_WERROR=ON "$@" >/dev/null
   ninja -C "$dir" -j "$JOBS"

@@ -1,9 +1,11 @@
 // Decode+validate and full compile (decode+validate+translate) throughput in bytes/s, on the
-// largest valid module of the spec suite (../shared, when present) and on a synthetic module.
-// Holds main(): inputs are found at run time, so these benchmarks are registered dynamically.
+// largest valid module of the spec suite (../shared), a clang-compiled module (big.wasm) and a
+// synthetic one. Holds main(): inputs are found at run time, so benchmarks are registered then.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -49,6 +51,22 @@ std::vector<Input> spec_inputs() {
   return {};
 }
 
+/// big.wasm, clang-19's build of gen_big_c.py's C (target rill_bench_big_wasm, made by
+/// run_engine.sh): from $RILL_BENCH_BIG_WASM, else the build tree's default. None when missing.
+std::vector<Input> big_inputs() {
+  const char* env = std::getenv("RILL_BENCH_BIG_WASM");
+  const std::filesystem::path path = env && *env ? env : RILL_BENCH_BIG_WASM;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    std::fprintf(stderr,
+                 "note: skipping decode_validate/big and compile/big: %s not found "
+                 "(bench/run_engine.sh builds it; or set RILL_BENCH_BIG_WASM)\n",
+                 path.c_str());
+    return {};
+  }
+  return {Input{"big", read_file(path)}};
+}
+
 void decode_validate(benchmark::State& state, const Input* in) {
   for (auto _ : state) {
     auto m = rill::wasm::decode_module(in->bytes);
@@ -57,6 +75,10 @@ void decode_validate(benchmark::State& state, const Input* in) {
       return;
     }
     auto ok = rill::wasm::validate_module(**m);
+    if (!ok) {
+      state.SkipWithError(ok.error().to_string().c_str());
+      return;
+    }
     benchmark::DoNotOptimize(ok);
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * in->bytes.size()));
@@ -80,6 +102,8 @@ void compile(benchmark::State& state, const Input* in) {
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   static std::vector<Input> inputs = spec_inputs();
+  for (Input& in : big_inputs())
+    inputs.push_back(std::move(in));
   inputs.push_back(Input{"synthetic", rill::bench::synth_module()});
   for (const Input& in : inputs) {
     const std::string label = in.name + " (" + std::to_string(in.bytes.size()) + " B)";
