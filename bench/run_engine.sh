@@ -24,7 +24,7 @@ if ((${#missing[@]})); then
   fi
 fi
 
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=${CXX:-g++-12} -DCMAKE_BUILD_TYPE=Release \
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER="${CXX:-g++-12}" -DCMAKE_BUILD_TYPE=Release \
   -DRILL_BENCH=ON -DRILL_TESTS=OFF >/dev/null
 ninja -C "$build" -j2 rill_engine_bench >/dev/null
 if ninja -C "$build" -t targets all | grep -q '^rill_bench_big_wasm:'; then
@@ -53,6 +53,10 @@ for b in data["benchmarks"]:
         print(f"| {b['name']} | error: {b.get('error_message', '')} | | |")
         continue
     unit = b.get("time_unit", "ns")
+    if b.get("aggregate_unit") == "percentage":  # _cv rows of --benchmark_repetitions: ratios
+        tp = f"{b['bytes_per_second'] * 100:.1f} %" if "bytes_per_second" in b else ""
+        print(f"| {b['name']} | {b['real_time'] * 100:.1f} % | {b['cpu_time'] * 100:.1f} % | {tp} |")
+        continue
     if "bytes_per_second" in b:
         tp = f"{b['bytes_per_second'] / 1e6:.1f} MB/s"
     elif "items_per_second" in b:

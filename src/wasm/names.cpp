@@ -1,6 +1,7 @@
 // The "name" custom section: decoding (module and function names) and lookups.
 // A malformed name section is ignored, never an error: custom sections cannot fail a module.
 #include <algorithm>
+#include <vector>
 
 #include "rill/wasm/decode_internal.h"
 #include "rill/wasm/module.h"
@@ -55,9 +56,21 @@ void decode_name_section(std::span<const uint8_t> payload, uint64_t base,
     return;
   }
   // The spec requires increasing indices; tolerate disorder but keep lookups well-defined.
+  // (Not std::stable_sort: with libstdc++ 12 it trips clang's C++20 deprecation warnings.)
   auto& fns = out.functions;
-  std::stable_sort(fns.begin(), fns.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (!std::is_sorted(fns.begin(), fns.end(),
+                      [](const auto& a, const auto& b) { return a.first < b.first; })) {
+    // Sort by (index, position) so the first of duplicate entries wins, as a stable sort would.
+    std::vector<size_t> order(fns.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&fns](size_t a, size_t b) {
+      return fns[a].first != fns[b].first ? fns[a].first < fns[b].first : a < b;
+    });
+    std::vector<std::pair<uint32_t, std::string>> sorted;
+    sorted.reserve(fns.size());
+    for (size_t i : order) sorted.push_back(std::move(fns[i]));
+    fns = std::move(sorted);
+  }
   fns.erase(std::unique(fns.begin(), fns.end(),
                         [](const auto& a, const auto& b) { return a.first == b.first; }),
             fns.end());

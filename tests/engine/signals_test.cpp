@@ -132,7 +132,7 @@ TEST(SignalsTest, ThreadGetsAnAlternateSignalStack) {
     stack_t ss{};
     ASSERT_EQ(sigaltstack(nullptr, &ss), 0);
     EXPECT_EQ(ss.ss_flags & SS_DISABLE, 0);
-    EXPECT_GE(ss.ss_size, size_t{MINSIGSTKSZ});
+    EXPECT_GE(ss.ss_size, static_cast<size_t>(MINSIGSTKSZ));
   });
   t.join();
 }

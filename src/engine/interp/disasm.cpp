@@ -25,7 +25,10 @@ std::string disassemble(const CompiledFunc& f) {
       out += std::to_string(i) + ": " + iop_name(static_cast<IOp>(it->second));
       continue;
     }
-    out += " " + std::to_string(f.code[i].u32[0]) + " " + std::to_string(f.code[i].u32[1]);
+    out += ' ';
+    out += std::to_string(f.code[i].u32[0]);
+    out += ' ';
+    out += std::to_string(f.code[i].u32[1]);
   }
   out += '\n';
   return out;
