@@ -3,7 +3,7 @@
 # Layer order, lowest first. A file in layer N may include "rill/<layer>/..." only for layers <= N.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-layers=(base wasm engine component concurrency wasi host api cli)
+layers=(base wasm engine api component concurrency wasi host cli)
 rank() { local i; for i in "${!layers[@]}"; do [ "${layers[$i]}" = "$1" ] && { echo "$i"; return; }; done; echo -1; }
 status=0
 while IFS= read -r file; do
