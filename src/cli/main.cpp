@@ -1,5 +1,5 @@
 // rill: command-line entry point. Parses flags (CLI11) and dispatches to subcommands;
-// `rill wast` is implemented in wast_runner.
+// `rill wast` is implemented in wast_runner, `rill run` in run_cmd.
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "rill/cli/expected_failures.h"
+#include "rill/cli/run_cmd.h"
 #include "rill/cli/wast_runner.h"
 
 namespace {
@@ -61,6 +62,20 @@ int run_wast(const WastFlags& f) {
   return rill::cli::run_wast(f.files, options, stdout);
 }
 
+void add_run(CLI::App& app, rill::cli::RunFlags& f) {
+  CLI::App* run = app.add_subcommand("run", "Run a WASI preview1 program: rill run [FLAGS] FILE.wasm [ARGS...]");
+  run->add_option("--env", f.env, "Set KEY=VALUE in the guest environment (repeatable)")
+      ->allow_extra_args(false);
+  run->add_flag("--inherit-env", f.inherit_env, "Give the guest this process's environment");
+  run->add_option("--dir", f.dirs, "Preopen HOST directory as GUEST (default: the host path)")
+      ->type_name("HOST[::GUEST]")
+      ->allow_extra_args(false);
+  run->add_option("--invoke", f.invoke, "Call export NAME with ARGS as its parameters and print its results");
+  run->add_option("file", f.file, "The .wasm module")->required();
+  // Everything after FILE belongs to the guest, flags included.
+  run->prefix_command();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -69,7 +84,13 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   WastFlags wast;
   add_wast(app, wast);
+  rill::cli::RunFlags run;
+  add_run(app, run);
   CLI11_PARSE(app, argc, argv);  // catches CLI11's exceptions and prints usage
   if (app.got_subcommand("wast")) return run_wast(wast);
+  if (CLI::App* sub = app.get_subcommand("run"); sub->parsed()) {
+    run.args = sub->remaining();
+    return rill::cli::run_module(run);
+  }
   return 2;
 }

@@ -1,0 +1,182 @@
+// `rill run` (run_cmd.h): load, link with wasi_snapshot_preview1, run _initialize/_start or an
+// --invoke'd export, and turn the outcome into an exit status. Messages go to stderr; the
+// guest's own output goes straight to fd 1/2 through the WASI host.
+#include "rill/cli/run_cmd.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "rill/rill.h"
+#include "rill/wasi.h"
+
+extern char** environ;
+
+namespace rill::cli {
+namespace {
+
+void fail(const std::string& msg) {
+  std::fprintf(stderr, "rill run: %s\n", msg.c_str());
+}
+
+/// The guest environment: the host's when asked, then each --env (a later KEY replaces).
+std::vector<std::string> guest_env(const RunFlags& f) {
+  std::vector<std::string> env;
+  if (f.inherit_env)
+    for (char** e = environ; e && *e; ++e)
+      env.emplace_back(*e);
+  for (const std::string& kv : f.env) {
+    std::string key = kv.substr(0, kv.find('='));
+    std::erase_if(env, [&key](const std::string& e) { return e.substr(0, e.find('=')) == key; });
+    env.push_back(kv.find('=') == std::string::npos ? kv + "=" : kv);
+  }
+  return env;
+}
+
+std::vector<wasi::p1::Preopen> preopens(const RunFlags& f) {
+  std::vector<wasi::p1::Preopen> out;
+  for (const std::string& d : f.dirs) {
+    size_t sep = d.find("::");
+    if (sep == std::string::npos)
+      out.push_back({d, d});
+    else
+      out.push_back({d.substr(0, sep), d.substr(sep + 2)});
+  }
+  return out;
+}
+
+/// A trap's exit status: the code of proc_exit, else the trap report and kTrapExitStatus.
+int trap_status(const Trap& trap) {
+  if (trap.kind == TrapKind::Exit)
+    return trap.exit_code;
+  std::string text = trap.to_string();
+  while (!text.empty() && text.back() == '\n')
+    text.pop_back();
+  fail(text);
+  return kTrapExitStatus;
+}
+
+bool parse_arg(const std::string& s, ValType t, Val& out) {
+  errno = 0;
+  char* end = nullptr;
+  switch (t) {
+    case ValType::I32: {
+      long long v = std::strtoll(s.c_str(), &end, 0);
+      if (v < INT32_MIN || v > UINT32_MAX)
+        return false;
+      out = Val::from_i32(static_cast<int32_t>(static_cast<uint32_t>(v)));
+      break;
+    }
+    case ValType::I64:
+      out = s.starts_with('-') ? Val::from_i64(std::strtoll(s.c_str(), &end, 0))
+                               : Val::from_i64(static_cast<int64_t>(std::strtoull(s.c_str(), &end, 0)));
+      break;
+    case ValType::F32:
+      out = Val::from_f32(std::strtof(s.c_str(), &end));
+      break;
+    case ValType::F64:
+      out = Val::from_f64(std::strtod(s.c_str(), &end));
+      break;
+    default:
+      return false;
+  }
+  return errno == 0 && end && *end == '\0' && !s.empty();
+}
+
+std::string format(const Val& v) {
+  char buf[64];
+  switch (v.type()) {
+    case ValType::I32: std::snprintf(buf, sizeof buf, "%" PRId32, v.i32()); break;
+    case ValType::I64: std::snprintf(buf, sizeof buf, "%" PRId64, v.i64()); break;
+    case ValType::F32: std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(v.f32())); break;
+    case ValType::F64: std::snprintf(buf, sizeof buf, "%.17g", v.f64()); break;
+    default: return v.ref() ? "ref" : "null";
+  }
+  return buf;
+}
+
+int invoke(const Instance& instance, const RunFlags& f) {
+  auto func = instance.func(f.invoke);
+  if (!func) {
+    fail("unknown export: function \"" + f.invoke + "\"");
+    return 1;
+  }
+  FuncType type = func->type();
+  if (type.params.size() != f.args.size()) {
+    fail("--invoke " + f.invoke + ": expected " + std::to_string(type.params.size()) +
+         " arguments " + type.to_string() + ", got " + std::to_string(f.args.size()));
+    return 1;
+  }
+  std::vector<Val> args(f.args.size());
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (!parse_arg(f.args[i], type.params[i], args[i])) {
+      fail("--invoke " + f.invoke + ": argument " + std::to_string(i) + " (\"" + f.args[i] +
+           "\") is not a valid " + to_string(type.params[i]));
+      return 1;
+    }
+  }
+  auto results = func->call(args);
+  if (!results)
+    return trap_status(results.trap());
+  for (const Val& v : *results)
+    std::printf("%s\n", format(v).c_str());
+  std::fflush(stdout);
+  return 0;
+}
+
+}  // namespace
+
+int run_module(const RunFlags& f) {
+  Engine engine;
+  auto module = Module::compile_file(engine, f.file);
+  if (!module) {
+    fail(f.file + ": " + module.error().to_string());
+    return 1;
+  }
+  wasi::p1::Config config;
+  config.args.push_back(f.file);
+  if (f.invoke.empty())
+    config.args.insert(config.args.end(), f.args.begin(), f.args.end());
+  config.env = guest_env(f);
+  config.preopens = preopens(f);
+  auto ctx = wasi::p1::Context::create(config);
+  if (!ctx) {
+    fail(ctx.error().message);
+    return 1;
+  }
+  Linker linker;
+  wasi::p1::add_to_linker(linker, *ctx);
+  Store store(engine);
+  auto instance = linker.instantiate(store, *module);
+  if (!instance) {
+    fail(f.file + ": " + instance.error().to_string());
+    return 1;
+  }
+  auto init = instance->func("_initialize");
+  if (init) {
+    auto r = init->call({});
+    if (!r)
+      return trap_status(r.trap());
+  }
+  if (!f.invoke.empty())
+    return invoke(*instance, f);
+  auto start = instance->func("_start");
+  if (!start && init)
+    return 0;  // a reactor: _initialize was all there was to run
+  if (!start) {
+    fail(f.file + ": no _start or _initialize export (use --invoke NAME)");
+    return 1;
+  }
+  auto r = start->call({});
+  if (!r)
+    return trap_status(r.trap());
+  return 0;
+}
+
+}  // namespace rill::cli
