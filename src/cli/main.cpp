@@ -65,12 +65,15 @@ int run_wast(const WastFlags& f) {
 void add_run(CLI::App& app, rill::cli::RunFlags& f) {
   CLI::App* run = app.add_subcommand("run", "Run a WASI preview1 program: rill run [FLAGS] FILE.wasm [ARGS...]");
   run->add_option("--env", f.env, "Set KEY=VALUE in the guest environment (repeatable)")
+      ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
   run->add_flag("--inherit-env", f.inherit_env, "Give the guest this process's environment");
   run->add_option("--dir", f.dirs, "Preopen HOST directory as GUEST (default: the host path)")
       ->type_name("HOST[::GUEST]")
       ->allow_extra_args(false);
-  run->add_option("--invoke", f.invoke, "Call export NAME with ARGS as its parameters and print its results");
+  run->add_option("--invoke", f.invoke,
+                  "Call export NAME with ARGS as its parameters and print its results")
+      ->type_name("NAME");
   run->add_option("file", f.file, "The .wasm module")->required();
   // Everything after FILE belongs to the guest, flags included.
   run->prefix_command();

@@ -74,8 +74,9 @@ bool parse_arg(const std::string& s, ValType t, Val& out) {
       break;
     }
     case ValType::I64:
-      out = s.starts_with('-') ? Val::from_i64(std::strtoll(s.c_str(), &end, 0))
-                               : Val::from_i64(static_cast<int64_t>(std::strtoull(s.c_str(), &end, 0)));
+      out = s.starts_with('-')
+                ? Val::from_i64(std::strtoll(s.c_str(), &end, 0))
+                : Val::from_i64(static_cast<int64_t>(std::strtoull(s.c_str(), &end, 0)));
       break;
     case ValType::F32:
       out = Val::from_f32(std::strtof(s.c_str(), &end));
@@ -92,11 +93,20 @@ bool parse_arg(const std::string& s, ValType t, Val& out) {
 std::string format(const Val& v) {
   char buf[64];
   switch (v.type()) {
-    case ValType::I32: std::snprintf(buf, sizeof buf, "%" PRId32, v.i32()); break;
-    case ValType::I64: std::snprintf(buf, sizeof buf, "%" PRId64, v.i64()); break;
-    case ValType::F32: std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(v.f32())); break;
-    case ValType::F64: std::snprintf(buf, sizeof buf, "%.17g", v.f64()); break;
-    default: return v.ref() ? "ref" : "null";
+    case ValType::I32:
+      std::snprintf(buf, sizeof buf, "%" PRId32, v.i32());
+      break;
+    case ValType::I64:
+      std::snprintf(buf, sizeof buf, "%" PRId64, v.i64());
+      break;
+    case ValType::F32:
+      std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(v.f32()));
+      break;
+    case ValType::F64:
+      std::snprintf(buf, sizeof buf, "%.17g", v.f64());
+      break;
+    default:
+      return v.ref() ? "ref" : "null";
   }
   return buf;
 }

@@ -1,12 +1,10 @@
 // The preview1 host through the public embedding API (include/rill/wasi.h): a Context whose
 // stdout is a file, add_to_linker, and proc_exit seen as a Trap of kind Exit.
-#include "rill/wasi.h"
-
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
+#include "rill/wasi.h"
 #include "wasi_test_util.h"
 
 namespace rill::wasi_test {
@@ -74,16 +72,52 @@ TEST(WasiEmbed, AllPreview1FunctionsDefined) {
   wasi::p1::add_to_linker(linker, *ctx);
   Engine engine;
   Store store(engine);
-  const char* names[] = {
-      "args_get", "args_sizes_get", "environ_get", "environ_sizes_get", "clock_res_get",
-      "clock_time_get", "fd_advise", "fd_allocate", "fd_close", "fd_datasync", "fd_fdstat_get",
-      "fd_fdstat_set_flags", "fd_fdstat_set_rights", "fd_filestat_get", "fd_filestat_set_size",
-      "fd_filestat_set_times", "fd_pread", "fd_prestat_get", "fd_prestat_dir_name", "fd_pwrite",
-      "fd_read", "fd_readdir", "fd_renumber", "fd_seek", "fd_sync", "fd_tell", "fd_write",
-      "path_create_directory", "path_filestat_get", "path_filestat_set_times", "path_link",
-      "path_open", "path_readlink", "path_remove_directory", "path_rename", "path_symlink",
-      "path_unlink_file", "poll_oneoff", "proc_exit", "proc_raise", "sched_yield", "random_get",
-      "sock_accept", "sock_recv", "sock_send", "sock_shutdown"};
+  const char* names[] = {"args_get",
+                         "args_sizes_get",
+                         "environ_get",
+                         "environ_sizes_get",
+                         "clock_res_get",
+                         "clock_time_get",
+                         "fd_advise",
+                         "fd_allocate",
+                         "fd_close",
+                         "fd_datasync",
+                         "fd_fdstat_get",
+                         "fd_fdstat_set_flags",
+                         "fd_fdstat_set_rights",
+                         "fd_filestat_get",
+                         "fd_filestat_set_size",
+                         "fd_filestat_set_times",
+                         "fd_pread",
+                         "fd_prestat_get",
+                         "fd_prestat_dir_name",
+                         "fd_pwrite",
+                         "fd_read",
+                         "fd_readdir",
+                         "fd_renumber",
+                         "fd_seek",
+                         "fd_sync",
+                         "fd_tell",
+                         "fd_write",
+                         "path_create_directory",
+                         "path_filestat_get",
+                         "path_filestat_set_times",
+                         "path_link",
+                         "path_open",
+                         "path_readlink",
+                         "path_remove_directory",
+                         "path_rename",
+                         "path_symlink",
+                         "path_unlink_file",
+                         "poll_oneoff",
+                         "proc_exit",
+                         "proc_raise",
+                         "sched_yield",
+                         "random_get",
+                         "sock_accept",
+                         "sock_recv",
+                         "sock_send",
+                         "sock_shutdown"};
   EXPECT_EQ(std::size(names), 46u);
   for (const char* n : names)
     EXPECT_TRUE(linker.get(store, wasi::p1::kModuleName, n).has_value()) << n;

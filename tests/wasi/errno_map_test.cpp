@@ -1,9 +1,9 @@
 // Host errno -> preview1 errno (src/wasi/p1/errno_map.cpp): the values are ABI, so pin them.
 #include "rill/wasi/p1/errno_map.h"
 
-#include <cerrno>
-
 #include <gtest/gtest.h>
+
+#include <cerrno>
 
 namespace rill::wasi::p1 {
 namespace {

@@ -2,9 +2,9 @@
 // is checked in 64-bit arithmetic, so wrap-around cannot sneak past the end.
 #include "rill/wasi/p1/guest_memory.h"
 
-#include <vector>
-
 #include <gtest/gtest.h>
+
+#include <vector>
 
 namespace rill::wasi::p1 {
 namespace {
@@ -43,7 +43,7 @@ TEST(GuestMemory, IovecsAreChecked) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].iov_base, bytes.data() + 32);
   EXPECT_EQ(m.iovecs(0, 2, out), Errno::Fault);
-  EXPECT_EQ(m.iovecs(60, 1, out), Errno::Fault);          // the array itself is out of bounds
+  EXPECT_EQ(m.iovecs(60, 1, out), Errno::Fault);              // the array itself is out of bounds
   EXPECT_EQ(m.iovecs(0, kMaxIovecs + 1, out), Errno::Inval);  // too many
 }
 

@@ -4,10 +4,9 @@
 #include "rill/wasi/p1/path.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include "rill/wasi/p1/guest_memory.h"
 #include "wasi_test_util.h"

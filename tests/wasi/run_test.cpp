@@ -1,12 +1,11 @@
 // `rill run` end to end (src/cli/run_cmd.cpp over src/wasi/p1): the guests from guests/p1 run as
 // subprocesses; exit statuses, stdout/stderr and effects on the preopened directory are checked.
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
-
-#include <gtest/gtest.h>
 
 #include "wasi_test_util.h"
 

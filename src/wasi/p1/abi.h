@@ -137,16 +137,15 @@ inline constexpr uint64_t kAll = (1ull << 30) - 1;
 
 /// What an open regular file (or other non-directory) may be asked to do.
 inline constexpr uint64_t kFileBase =
-    kFdDatasync | kFdRead | kFdSeek | kFdFdstatSetFlags | kFdSync | kFdTell | kFdWrite |
-    kFdAdvise | kFdAllocate | kFdFilestatGet | kFdFilestatSetSize | kFdFilestatSetTimes |
-    kPollFdReadwrite;
+    kFdDatasync | kFdRead | kFdSeek | kFdFdstatSetFlags | kFdSync | kFdTell | kFdWrite | kFdAdvise |
+    kFdAllocate | kFdFilestatGet | kFdFilestatSetSize | kFdFilestatSetTimes | kPollFdReadwrite;
 /// What an open directory may be asked to do.
 inline constexpr uint64_t kDirBase =
     kFdFdstatSetFlags | kFdSync | kFdAdvise | kPathCreateDirectory | kPathCreateFile |
-    kPathLinkSource | kPathLinkTarget | kPathOpen | kFdReaddir | kPathReadlink |
-    kPathRenameSource | kPathRenameTarget | kPathFilestatGet | kPathFilestatSetSize |
-    kPathFilestatSetTimes | kFdFilestatGet | kFdFilestatSetTimes | kPathSymlink |
-    kPathRemoveDirectory | kPathUnlinkFile | kPollFdReadwrite;
+    kPathLinkSource | kPathLinkTarget | kPathOpen | kFdReaddir | kPathReadlink | kPathRenameSource |
+    kPathRenameTarget | kPathFilestatGet | kPathFilestatSetSize | kPathFilestatSetTimes |
+    kFdFilestatGet | kFdFilestatSetTimes | kPathSymlink | kPathRemoveDirectory | kPathUnlinkFile |
+    kPollFdReadwrite;
 /// What directories hand down to what is opened through them.
 inline constexpr uint64_t kDirInheriting = kDirBase | kFileBase;
 /// A terminal: no seeking or telling (what isatty() tests for), no syncing or allocating.
@@ -206,15 +205,23 @@ inline constexpr uint8_t kSdWr = 1 << 1;
 /// witx `preopentype`.
 inline constexpr uint8_t kPreopentypeDir = 0;
 
-/// Guest struct sizes and field offsets (wasm32).
+/// Guest struct sizes (wasm32). Field offsets:
+///  iovec/ciovec: buf u32 @0, buf_len u32 @4
+///  dirent: d_next u64 @0, d_ino u64 @8, d_namlen u32 @16, d_type u8 @20
+///  fdstat: filetype u8 @0, flags u16 @2, rights_base u64 @8, rights_inheriting u64 @16
+///  filestat: dev @0, ino @8, filetype u8 @16, nlink @24, size @32, atim @40, mtim @48, ctim @56
+///  subscription: userdata u64 @0, tag u8 @8, union @16 (clock: id u32 @16, timeout u64 @24,
+///    precision u64 @32, flags u16 @40; fd_readwrite: fd u32 @16)
+///  event: userdata u64 @0, error u16 @8, type u8 @10, nbytes u64 @16, flags u16 @24
+///  prestat: tag u8 @0, pr_name_len u32 @4
 namespace layout {
-inline constexpr uint32_t kIovecSize = 8;       ///< iovec/ciovec: buf u32 @0, buf_len u32 @4
-inline constexpr uint32_t kDirentSize = 24;     ///< d_next u64 @0, d_ino @8, d_namlen u32 @16, d_type u8 @20
-inline constexpr uint32_t kFdstatSize = 24;     ///< filetype u8 @0, flags u16 @2, base @8, inheriting @16
-inline constexpr uint32_t kFilestatSize = 64;   ///< dev @0, ino @8, filetype u8 @16, nlink @24, size @32, atim @40, mtim @48, ctim @56
-inline constexpr uint32_t kSubscriptionSize = 48;  ///< userdata @0, tag u8 @8, union @16
-inline constexpr uint32_t kEventSize = 32;      ///< userdata @0, error u16 @8, type u8 @10, nbytes @16, flags u16 @24
-inline constexpr uint32_t kPrestatSize = 8;     ///< tag u8 @0, pr_name_len u32 @4
+inline constexpr uint32_t kIovecSize = 8;
+inline constexpr uint32_t kDirentSize = 24;
+inline constexpr uint32_t kFdstatSize = 24;
+inline constexpr uint32_t kFilestatSize = 64;
+inline constexpr uint32_t kSubscriptionSize = 48;
+inline constexpr uint32_t kEventSize = 32;
+inline constexpr uint32_t kPrestatSize = 8;
 }  // namespace layout
 
 }  // namespace rill::wasi::p1

@@ -19,13 +19,20 @@ void UniqueFd::reset() {
 
 Filetype filetype_of(mode_t mode) {
   switch (mode & S_IFMT) {
-    case S_IFREG: return Filetype::RegularFile;
-    case S_IFDIR: return Filetype::Directory;
-    case S_IFCHR: return Filetype::CharacterDevice;
-    case S_IFBLK: return Filetype::BlockDevice;
-    case S_IFLNK: return Filetype::SymbolicLink;
-    case S_IFSOCK: return Filetype::SocketStream;
-    default: return Filetype::Unknown;
+    case S_IFREG:
+      return Filetype::RegularFile;
+    case S_IFDIR:
+      return Filetype::Directory;
+    case S_IFCHR:
+      return Filetype::CharacterDevice;
+    case S_IFBLK:
+      return Filetype::BlockDevice;
+    case S_IFLNK:
+      return Filetype::SymbolicLink;
+    case S_IFSOCK:
+      return Filetype::SocketStream;
+    default:
+      return Filetype::Unknown;
   }
 }
 
@@ -89,6 +96,8 @@ Result<std::shared_ptr<Context>> Context::create(const Config& config) {
     if (stdio[i] < 0)
       continue;
     int dup = ::fcntl(stdio[i], F_DUPFD_CLOEXEC, 3);
+    if (dup < 0 && errno == EBADF)
+      continue;  // closed in the host (e.g. `rill run ... >&-`): closed in the guest too
     if (dup < 0)
       return Error{"wasi: cannot use host fd " + std::to_string(stdio[i]) + " for guest fd " +
                    std::to_string(i) + ": " + std::strerror(errno)};

@@ -34,7 +34,11 @@ Errno transfer(const Mem& m, uint32_t iovs, uint32_t iovs_len, uint32_t count_pt
 
 }  // namespace
 
-Errno fd_read(Ctx& c, const Mem& m, uint32_t fd, uint32_t iovs, uint32_t iovs_len,
+Errno fd_read(Ctx& c,
+              const Mem& m,
+              uint32_t fd,
+              uint32_t iovs,
+              uint32_t iovs_len,
               uint32_t nread_ptr) {
   FdEntry* e = nullptr;
   if (Errno r = lookup_file(c, fd, rights::kFdRead, e); r != Errno::Success)
@@ -44,7 +48,11 @@ Errno fd_read(Ctx& c, const Mem& m, uint32_t fd, uint32_t iovs, uint32_t iovs_le
                   [h](const iovec* v, int n) { return ::readv(h, v, n); });
 }
 
-Errno fd_write(Ctx& c, const Mem& m, uint32_t fd, uint32_t iovs, uint32_t iovs_len,
+Errno fd_write(Ctx& c,
+               const Mem& m,
+               uint32_t fd,
+               uint32_t iovs,
+               uint32_t iovs_len,
                uint32_t nwritten_ptr) {
   FdEntry* e = nullptr;
   if (Errno r = lookup_file(c, fd, rights::kFdWrite, e); r != Errno::Success)
@@ -54,8 +62,13 @@ Errno fd_write(Ctx& c, const Mem& m, uint32_t fd, uint32_t iovs, uint32_t iovs_l
                   [h](const iovec* v, int n) { return ::writev(h, v, n); });
 }
 
-Errno fd_pread(Ctx& c, const Mem& m, uint32_t fd, uint32_t iovs, uint32_t iovs_len,
-               uint64_t offset, uint32_t nread_ptr) {
+Errno fd_pread(Ctx& c,
+               const Mem& m,
+               uint32_t fd,
+               uint32_t iovs,
+               uint32_t iovs_len,
+               uint64_t offset,
+               uint32_t nread_ptr) {
   FdEntry* e = nullptr;
   if (Errno r = lookup_file(c, fd, rights::kFdRead | rights::kFdSeek, e); r != Errno::Success)
     return r;
@@ -67,8 +80,13 @@ Errno fd_pread(Ctx& c, const Mem& m, uint32_t fd, uint32_t iovs, uint32_t iovs_l
                   [h, off](const iovec* v, int n) { return ::preadv(h, v, n, off); });
 }
 
-Errno fd_pwrite(Ctx& c, const Mem& m, uint32_t fd, uint32_t iovs, uint32_t iovs_len,
-                uint64_t offset, uint32_t nwritten_ptr) {
+Errno fd_pwrite(Ctx& c,
+                const Mem& m,
+                uint32_t fd,
+                uint32_t iovs,
+                uint32_t iovs_len,
+                uint64_t offset,
+                uint32_t nwritten_ptr) {
   FdEntry* e = nullptr;
   if (Errno r = lookup_file(c, fd, rights::kFdWrite | rights::kFdSeek, e); r != Errno::Success)
     return r;
@@ -80,7 +98,11 @@ Errno fd_pwrite(Ctx& c, const Mem& m, uint32_t fd, uint32_t iovs, uint32_t iovs_
                   [h, off](const iovec* v, int n) { return ::pwritev(h, v, n, off); });
 }
 
-Errno fd_seek(Ctx& c, const Mem& m, uint32_t fd, uint64_t offset, uint32_t whence,
+Errno fd_seek(Ctx& c,
+              const Mem& m,
+              uint32_t fd,
+              uint64_t offset,
+              uint32_t whence,
               uint32_t newoffset_ptr) {
   auto delta = static_cast<int64_t>(offset);
   // Seeking by 0 from the current position only tells, which the tell right allows.
@@ -90,10 +112,17 @@ Errno fd_seek(Ctx& c, const Mem& m, uint32_t fd, uint64_t offset, uint32_t whenc
     return r;
   int how;
   switch (whence) {
-    case kWhenceSet: how = SEEK_SET; break;
-    case kWhenceCur: how = SEEK_CUR; break;
-    case kWhenceEnd: how = SEEK_END; break;
-    default: return Errno::Inval;
+    case kWhenceSet:
+      how = SEEK_SET;
+      break;
+    case kWhenceCur:
+      how = SEEK_CUR;
+      break;
+    case kWhenceEnd:
+      how = SEEK_END;
+      break;
+    default:
+      return Errno::Inval;
   }
   if (!m.in_bounds(newoffset_ptr, 8))
     return Errno::Fault;
@@ -135,9 +164,8 @@ Errno fd_advise(Ctx& c, const Mem&, uint32_t fd, uint64_t offset, uint64_t len, 
   FdEntry* e = nullptr;
   if (Errno r = lookup_file(c, fd, rights::kFdAdvise, e); r != Errno::Success)
     return r;
-  static constexpr int kAdvice[] = {POSIX_FADV_NORMAL,   POSIX_FADV_SEQUENTIAL,
-                                    POSIX_FADV_RANDOM,   POSIX_FADV_WILLNEED,
-                                    POSIX_FADV_DONTNEED, POSIX_FADV_NOREUSE};
+  static constexpr int kAdvice[] = {POSIX_FADV_NORMAL,   POSIX_FADV_SEQUENTIAL, POSIX_FADV_RANDOM,
+                                    POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED,   POSIX_FADV_NOREUSE};
   if (advice >= std::size(kAdvice))
     return Errno::Inval;
   if (offset > static_cast<uint64_t>(INT64_MAX) || len > static_cast<uint64_t>(INT64_MAX))

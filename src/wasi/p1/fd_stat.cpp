@@ -183,7 +183,11 @@ Errno fd_filestat_set_size(Ctx& c, const Mem&, uint32_t fd, uint64_t size) {
   return Errno::Success;
 }
 
-Errno fd_filestat_set_times(Ctx& c, const Mem&, uint32_t fd, uint64_t atim, uint64_t mtim,
+Errno fd_filestat_set_times(Ctx& c,
+                            const Mem&,
+                            uint32_t fd,
+                            uint64_t atim,
+                            uint64_t mtim,
                             uint32_t fstflags) {
   FdEntry* e = nullptr;
   if (Errno r = lookup(c, fd, rights::kFdFilestatSetTimes, e); r != Errno::Success)
@@ -243,13 +247,20 @@ struct DirEntry {
 
 Filetype from_dtype(unsigned char t) {
   switch (t) {
-    case DT_REG: return Filetype::RegularFile;
-    case DT_DIR: return Filetype::Directory;
-    case DT_CHR: return Filetype::CharacterDevice;
-    case DT_BLK: return Filetype::BlockDevice;
-    case DT_LNK: return Filetype::SymbolicLink;
-    case DT_SOCK: return Filetype::SocketStream;
-    default: return Filetype::Unknown;
+    case DT_REG:
+      return Filetype::RegularFile;
+    case DT_DIR:
+      return Filetype::Directory;
+    case DT_CHR:
+      return Filetype::CharacterDevice;
+    case DT_BLK:
+      return Filetype::BlockDevice;
+    case DT_LNK:
+      return Filetype::SymbolicLink;
+    case DT_SOCK:
+      return Filetype::SocketStream;
+    default:
+      return Filetype::Unknown;
   }
 }
 
@@ -277,8 +288,7 @@ Errno list_dir(int dirfd, std::vector<DirEntry>& out) {
       continue;
     DirEntry e{std::string(name), d->d_ino, from_dtype(d->d_type)};
     struct stat est {};
-    if (d->d_type == DT_UNKNOWN &&
-        ::fstatat(dirfd, d->d_name, &est, AT_SYMLINK_NOFOLLOW) == 0)
+    if (d->d_type == DT_UNKNOWN && ::fstatat(dirfd, d->d_name, &est, AT_SYMLINK_NOFOLLOW) == 0)
       e.type = filetype_of(est.st_mode);
     out.push_back(std::move(e));
   }
@@ -289,8 +299,13 @@ Errno list_dir(int dirfd, std::vector<DirEntry>& out) {
 
 }  // namespace
 
-Errno fd_readdir(Ctx& c, const Mem& m, uint32_t fd, uint32_t buf, uint32_t buf_len,
-                 uint64_t cookie, uint32_t bufused_ptr) {
+Errno fd_readdir(Ctx& c,
+                 const Mem& m,
+                 uint32_t fd,
+                 uint32_t buf,
+                 uint32_t buf_len,
+                 uint64_t cookie,
+                 uint32_t bufused_ptr) {
   FdEntry* e = nullptr;
   if (Errno r = lookup_dir(c, fd, rights::kFdReaddir, e); r != Errno::Success)
     return r;

@@ -10,7 +10,9 @@ namespace rill::wasi::p1 {
 namespace {
 
 /// argv/environ layout: a pointer per string into a buffer of NUL-terminated strings.
-Errno store_strings(const Mem& m, const std::vector<std::string>& strs, uint32_t ptrs,
+Errno store_strings(const Mem& m,
+                    const std::vector<std::string>& strs,
+                    uint32_t ptrs,
                     uint32_t buf) {
   uint64_t total = 0;
   for (const auto& s : strs)
@@ -26,7 +28,9 @@ Errno store_strings(const Mem& m, const std::vector<std::string>& strs, uint32_t
   return Errno::Success;
 }
 
-Errno store_sizes(const Mem& m, const std::vector<std::string>& strs, uint32_t count_ptr,
+Errno store_sizes(const Mem& m,
+                  const std::vector<std::string>& strs,
+                  uint32_t count_ptr,
                   uint32_t size_ptr) {
   uint64_t total = 0;
   for (const auto& s : strs)
@@ -39,7 +43,9 @@ Errno store_sizes(const Mem& m, const std::vector<std::string>& strs, uint32_t c
 
 /// Define {name} as a host function calling {fn} with the caller's memory.
 template <class... A>
-void define(Linker& linker, const std::shared_ptr<Context>& ctx, const char* name,
+void define(Linker& linker,
+            const std::shared_ptr<Context>& ctx,
+            const char* name,
             Errno (*fn)(Ctx&, const Mem&, A...)) {
   linker.func(kModuleName, name, [ctx, fn](Caller& caller, A... args) -> TrapOr<int32_t> {
     auto memory = caller.memory(0);
@@ -111,9 +117,8 @@ void add_to_linker(Linker& linker, std::shared_ptr<Context> ctx) {
   define(linker, ctx, "sock_recv", &sock_recv);
   define(linker, ctx, "sock_send", &sock_send);
   define(linker, ctx, "sock_shutdown", &sock_shutdown);
-  linker.func(kModuleName, "proc_exit", [](uint32_t code) -> TrapOr<void> {
-    return Trap::exit(static_cast<int>(code));
-  });
+  linker.func(kModuleName, "proc_exit",
+              [](uint32_t code) -> TrapOr<void> { return Trap::exit(static_cast<int>(code)); });
 }
 
 }  // namespace rill::wasi::p1

@@ -23,14 +23,30 @@ Errno environ_sizes_get(Ctx&, const Mem&, uint32_t count_ptr, uint32_t size_ptr)
 // clocks, poll, random, scheduling, signals, sockets (poll.cpp)
 Errno clock_res_get(Ctx&, const Mem&, uint32_t id, uint32_t res_ptr);
 Errno clock_time_get(Ctx&, const Mem&, uint32_t id, uint64_t precision, uint32_t time_ptr);
-Errno poll_oneoff(Ctx&, const Mem&, uint32_t in, uint32_t out, uint32_t nsubs, uint32_t nevents_ptr);
+Errno poll_oneoff(Ctx&,
+                  const Mem&,
+                  uint32_t in,
+                  uint32_t out,
+                  uint32_t nsubs,
+                  uint32_t nevents_ptr);
 Errno proc_raise(Ctx&, const Mem&, uint32_t sig);
 Errno sched_yield(Ctx&, const Mem&);
 Errno random_get(Ctx&, const Mem&, uint32_t buf, uint32_t len);
 Errno sock_accept(Ctx&, const Mem&, uint32_t fd, uint32_t flags, uint32_t fd_ptr);
-Errno sock_recv(Ctx&, const Mem&, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t flags,
-                uint32_t datalen_ptr, uint32_t oflags_ptr);
-Errno sock_send(Ctx&, const Mem&, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t flags,
+Errno sock_recv(Ctx&,
+                const Mem&,
+                uint32_t fd,
+                uint32_t iovs,
+                uint32_t iovs_len,
+                uint32_t flags,
+                uint32_t datalen_ptr,
+                uint32_t oflags_ptr);
+Errno sock_send(Ctx&,
+                const Mem&,
+                uint32_t fd,
+                uint32_t iovs,
+                uint32_t iovs_len,
+                uint32_t flags,
                 uint32_t datalen_ptr);
 Errno sock_shutdown(Ctx&, const Mem&, uint32_t fd, uint32_t how);
 
@@ -44,43 +60,114 @@ Errno fd_fdstat_set_flags(Ctx&, const Mem&, uint32_t fd, uint32_t flags);
 Errno fd_fdstat_set_rights(Ctx&, const Mem&, uint32_t fd, uint64_t base, uint64_t inheriting);
 Errno fd_filestat_get(Ctx&, const Mem&, uint32_t fd, uint32_t ptr);
 Errno fd_filestat_set_size(Ctx&, const Mem&, uint32_t fd, uint64_t size);
-Errno fd_filestat_set_times(Ctx&, const Mem&, uint32_t fd, uint64_t atim, uint64_t mtim,
+Errno fd_filestat_set_times(Ctx&,
+                            const Mem&,
+                            uint32_t fd,
+                            uint64_t atim,
+                            uint64_t mtim,
                             uint32_t fstflags);
-Errno fd_pread(Ctx&, const Mem&, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint64_t offset,
+Errno fd_pread(Ctx&,
+               const Mem&,
+               uint32_t fd,
+               uint32_t iovs,
+               uint32_t iovs_len,
+               uint64_t offset,
                uint32_t nread_ptr);
 Errno fd_prestat_get(Ctx&, const Mem&, uint32_t fd, uint32_t ptr);
 Errno fd_prestat_dir_name(Ctx&, const Mem&, uint32_t fd, uint32_t path, uint32_t path_len);
-Errno fd_pwrite(Ctx&, const Mem&, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint64_t offset,
+Errno fd_pwrite(Ctx&,
+                const Mem&,
+                uint32_t fd,
+                uint32_t iovs,
+                uint32_t iovs_len,
+                uint64_t offset,
                 uint32_t nwritten_ptr);
 Errno fd_read(Ctx&, const Mem&, uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nread_ptr);
-Errno fd_readdir(Ctx&, const Mem&, uint32_t fd, uint32_t buf, uint32_t buf_len, uint64_t cookie,
+Errno fd_readdir(Ctx&,
+                 const Mem&,
+                 uint32_t fd,
+                 uint32_t buf,
+                 uint32_t buf_len,
+                 uint64_t cookie,
                  uint32_t bufused_ptr);
 Errno fd_renumber(Ctx&, const Mem&, uint32_t from, uint32_t to);
-Errno fd_seek(Ctx&, const Mem&, uint32_t fd, uint64_t offset, uint32_t whence,
+Errno fd_seek(Ctx&,
+              const Mem&,
+              uint32_t fd,
+              uint64_t offset,
+              uint32_t whence,
               uint32_t newoffset_ptr);
 Errno fd_sync(Ctx&, const Mem&, uint32_t fd);
 Errno fd_tell(Ctx&, const Mem&, uint32_t fd, uint32_t offset_ptr);
-Errno fd_write(Ctx&, const Mem&, uint32_t fd, uint32_t iovs, uint32_t iovs_len,
+Errno fd_write(Ctx&,
+               const Mem&,
+               uint32_t fd,
+               uint32_t iovs,
+               uint32_t iovs_len,
                uint32_t nwritten_ptr);
 
 // path_* (path_ops.cpp)
 Errno path_create_directory(Ctx&, const Mem&, uint32_t fd, uint32_t path, uint32_t path_len);
-Errno path_filestat_get(Ctx&, const Mem&, uint32_t fd, uint32_t flags, uint32_t path,
-                        uint32_t path_len, uint32_t buf);
-Errno path_filestat_set_times(Ctx&, const Mem&, uint32_t fd, uint32_t flags, uint32_t path,
-                              uint32_t path_len, uint64_t atim, uint64_t mtim, uint32_t fstflags);
-Errno path_link(Ctx&, const Mem&, uint32_t old_fd, uint32_t old_flags, uint32_t old_path,
-                uint32_t old_len, uint32_t new_fd, uint32_t new_path, uint32_t new_len);
-Errno path_open(Ctx&, const Mem&, uint32_t fd, uint32_t dirflags, uint32_t path, uint32_t path_len,
-                uint32_t oflags, uint64_t rights_base, uint64_t rights_inheriting,
-                uint32_t fdflags, uint32_t fd_ptr);
-Errno path_readlink(Ctx&, const Mem&, uint32_t fd, uint32_t path, uint32_t path_len, uint32_t buf,
-                    uint32_t buf_len, uint32_t bufused_ptr);
+Errno path_filestat_get(Ctx&,
+                        const Mem&,
+                        uint32_t fd,
+                        uint32_t flags,
+                        uint32_t path,
+                        uint32_t path_len,
+                        uint32_t buf);
+Errno path_filestat_set_times(Ctx&,
+                              const Mem&,
+                              uint32_t fd,
+                              uint32_t flags,
+                              uint32_t path,
+                              uint32_t path_len,
+                              uint64_t atim,
+                              uint64_t mtim,
+                              uint32_t fstflags);
+Errno path_link(Ctx&,
+                const Mem&,
+                uint32_t old_fd,
+                uint32_t old_flags,
+                uint32_t old_path,
+                uint32_t old_len,
+                uint32_t new_fd,
+                uint32_t new_path,
+                uint32_t new_len);
+Errno path_open(Ctx&,
+                const Mem&,
+                uint32_t fd,
+                uint32_t dirflags,
+                uint32_t path,
+                uint32_t path_len,
+                uint32_t oflags,
+                uint64_t rights_base,
+                uint64_t rights_inheriting,
+                uint32_t fdflags,
+                uint32_t fd_ptr);
+Errno path_readlink(Ctx&,
+                    const Mem&,
+                    uint32_t fd,
+                    uint32_t path,
+                    uint32_t path_len,
+                    uint32_t buf,
+                    uint32_t buf_len,
+                    uint32_t bufused_ptr);
 Errno path_remove_directory(Ctx&, const Mem&, uint32_t fd, uint32_t path, uint32_t path_len);
-Errno path_rename(Ctx&, const Mem&, uint32_t fd, uint32_t old_path, uint32_t old_len,
-                  uint32_t new_fd, uint32_t new_path, uint32_t new_len);
-Errno path_symlink(Ctx&, const Mem&, uint32_t old_path, uint32_t old_len, uint32_t fd,
-                   uint32_t new_path, uint32_t new_len);
+Errno path_rename(Ctx&,
+                  const Mem&,
+                  uint32_t fd,
+                  uint32_t old_path,
+                  uint32_t old_len,
+                  uint32_t new_fd,
+                  uint32_t new_path,
+                  uint32_t new_len);
+Errno path_symlink(Ctx&,
+                   const Mem&,
+                   uint32_t old_path,
+                   uint32_t old_len,
+                   uint32_t fd,
+                   uint32_t new_path,
+                   uint32_t new_len);
 Errno path_unlink_file(Ctx&, const Mem&, uint32_t fd, uint32_t path, uint32_t path_len);
 
 // Shared helpers (fd_stat.cpp).

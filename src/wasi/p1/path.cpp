@@ -41,7 +41,11 @@ Errno check_path(std::string_view path) {
   return Errno::Success;
 }
 
-Errno open_beneath(int dirfd, std::string_view path, int flags, unsigned mode, bool follow,
+Errno open_beneath(int dirfd,
+                   std::string_view path,
+                   int flags,
+                   unsigned mode,
+                   bool follow,
                    UniqueFd& out) {
   if (Errno e = check_path(path); e != Errno::Success)
     return e;

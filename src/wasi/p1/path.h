@@ -20,13 +20,17 @@ Errno check_path(std::string_view path);
 
 /// openat2({dirfd}, {path}, {flags}, {mode}) beneath {dirfd}; O_NOFOLLOW on the last component
 /// unless {follow}. O_CLOEXEC is always added.
-Errno open_beneath(int dirfd, std::string_view path, int flags, unsigned mode, bool follow,
+Errno open_beneath(int dirfd,
+                   std::string_view path,
+                   int flags,
+                   unsigned mode,
+                   bool follow,
                    UniqueFd& out);
 
 /// The directory holding a path's last component, and that component.
 struct ParentDir {
-  UniqueFd owned;   ///< set when the parent had to be opened
-  int fd = -1;      ///< the parent directory (owned or the caller's dirfd)
+  UniqueFd owned;    ///< set when the parent had to be opened
+  int fd = -1;       ///< the parent directory (owned or the caller's dirfd)
   std::string name;  ///< last component, trailing slashes kept (the kernel gives them meaning)
 };
 

@@ -18,15 +18,26 @@ namespace rill::wasi::p1 {
 namespace {
 
 /// The directory {fd} with rights {need} and the guest path [ptr, ptr+len).
-Errno dir_and_path(Ctx& c, const Mem& m, uint32_t fd, uint64_t need, uint32_t ptr, uint32_t len,
-                   FdEntry*& dir, std::string_view& path) {
+Errno dir_and_path(Ctx& c,
+                   const Mem& m,
+                   uint32_t fd,
+                   uint64_t need,
+                   uint32_t ptr,
+                   uint32_t len,
+                   FdEntry*& dir,
+                   std::string_view& path) {
   if (Errno r = lookup_dir(c, fd, need, dir); r != Errno::Success)
     return r;
   return m.string(ptr, len, path);
 }
 
 /// Resolve the parent of {path} beneath {fd} (needing {need}) for an *at() call.
-Errno parent_of(Ctx& c, const Mem& m, uint32_t fd, uint64_t need, uint32_t ptr, uint32_t len,
+Errno parent_of(Ctx& c,
+                const Mem& m,
+                uint32_t fd,
+                uint64_t need,
+                uint32_t ptr,
+                uint32_t len,
                 ParentDir& out) {
   FdEntry* dir = nullptr;
   std::string_view path;
@@ -90,9 +101,17 @@ bool is_symlink(int dirfd, std::string_view path) {
 
 }  // namespace
 
-Errno path_open(Ctx& c, const Mem& m, uint32_t fd, uint32_t dirflags, uint32_t path,
-                uint32_t path_len, uint32_t oflags, uint64_t rights_base,
-                uint64_t rights_inheriting, uint32_t fdflags, uint32_t fd_ptr) {
+Errno path_open(Ctx& c,
+                const Mem& m,
+                uint32_t fd,
+                uint32_t dirflags,
+                uint32_t path,
+                uint32_t path_len,
+                uint32_t oflags,
+                uint64_t rights_base,
+                uint64_t rights_inheriting,
+                uint32_t fdflags,
+                uint32_t fd_ptr) {
   FdEntry* dir = nullptr;
   std::string_view p;
   if (Errno r = dir_and_path(c, m, fd, 0, path, path_len, dir, p); r != Errno::Success)
@@ -119,8 +138,8 @@ Errno path_open(Ctx& c, const Mem& m, uint32_t fd, uint32_t dirflags, uint32_t p
   e.host = std::move(opened);
   e.rights_base = rights_base & max_base;
   e.rights_inheriting = rights_inheriting & max_inheriting;
-  e.fdflags = static_cast<uint16_t>(fdflags & (kFdflagAppend | kFdflagDsync | kFdflagNonblock |
-                                               kFdflagRsync | kFdflagSync));
+  e.fdflags = static_cast<uint16_t>(
+      fdflags & (kFdflagAppend | kFdflagDsync | kFdflagNonblock | kFdflagRsync | kFdflagSync));
   auto slot = c.insert(std::move(e));
   if (!slot)
     return Errno::Mfile;
@@ -152,8 +171,14 @@ Errno path_unlink_file(Ctx& c, const Mem& m, uint32_t fd, uint32_t path, uint32_
   return result_of(::unlinkat(parent.fd, parent.name.c_str(), 0));
 }
 
-Errno path_rename(Ctx& c, const Mem& m, uint32_t fd, uint32_t old_path, uint32_t old_len,
-                  uint32_t new_fd, uint32_t new_path, uint32_t new_len) {
+Errno path_rename(Ctx& c,
+                  const Mem& m,
+                  uint32_t fd,
+                  uint32_t old_path,
+                  uint32_t old_len,
+                  uint32_t new_fd,
+                  uint32_t new_path,
+                  uint32_t new_len) {
   ParentDir from;
   ParentDir to;
   if (Errno r = parent_of(c, m, fd, rights::kPathRenameSource, old_path, old_len, from);
@@ -165,8 +190,13 @@ Errno path_rename(Ctx& c, const Mem& m, uint32_t fd, uint32_t old_path, uint32_t
   return result_of(::renameat(from.fd, from.name.c_str(), to.fd, to.name.c_str()));
 }
 
-Errno path_symlink(Ctx& c, const Mem& m, uint32_t old_path, uint32_t old_len, uint32_t fd,
-                   uint32_t new_path, uint32_t new_len) {
+Errno path_symlink(Ctx& c,
+                   const Mem& m,
+                   uint32_t old_path,
+                   uint32_t old_len,
+                   uint32_t fd,
+                   uint32_t new_path,
+                   uint32_t new_len) {
   std::string_view target;
   if (Errno r = m.string(old_path, old_len, target); r != Errno::Success)
     return r;
@@ -182,8 +212,15 @@ Errno path_symlink(Ctx& c, const Mem& m, uint32_t old_path, uint32_t old_len, ui
   return result_of(::symlinkat(std::string(target).c_str(), parent.fd, parent.name.c_str()));
 }
 
-Errno path_link(Ctx& c, const Mem& m, uint32_t old_fd, uint32_t old_flags, uint32_t old_path,
-                uint32_t old_len, uint32_t new_fd, uint32_t new_path, uint32_t new_len) {
+Errno path_link(Ctx& c,
+                const Mem& m,
+                uint32_t old_fd,
+                uint32_t old_flags,
+                uint32_t old_path,
+                uint32_t old_len,
+                uint32_t new_fd,
+                uint32_t new_path,
+                uint32_t new_len) {
   ParentDir to;
   if (Errno r = parent_of(c, m, new_fd, rights::kPathLinkTarget, new_path, new_len, to);
       r != Errno::Success)
@@ -208,8 +245,14 @@ Errno path_link(Ctx& c, const Mem& m, uint32_t old_fd, uint32_t old_flags, uint3
                             AT_SYMLINK_FOLLOW));
 }
 
-Errno path_readlink(Ctx& c, const Mem& m, uint32_t fd, uint32_t path, uint32_t path_len,
-                    uint32_t buf, uint32_t buf_len, uint32_t bufused_ptr) {
+Errno path_readlink(Ctx& c,
+                    const Mem& m,
+                    uint32_t fd,
+                    uint32_t path,
+                    uint32_t path_len,
+                    uint32_t buf,
+                    uint32_t buf_len,
+                    uint32_t bufused_ptr) {
   ParentDir parent;
   if (Errno r = parent_of(c, m, fd, rights::kPathReadlink, path, path_len, parent);
       r != Errno::Success)
@@ -227,8 +270,13 @@ Errno path_readlink(Ctx& c, const Mem& m, uint32_t fd, uint32_t path, uint32_t p
   return Errno::Success;
 }
 
-Errno path_filestat_get(Ctx& c, const Mem& m, uint32_t fd, uint32_t flags, uint32_t path,
-                        uint32_t path_len, uint32_t buf) {
+Errno path_filestat_get(Ctx& c,
+                        const Mem& m,
+                        uint32_t fd,
+                        uint32_t flags,
+                        uint32_t path,
+                        uint32_t path_len,
+                        uint32_t buf) {
   FdEntry* dir = nullptr;
   std::string_view p;
   if (Errno r = dir_and_path(c, m, fd, rights::kPathFilestatGet, path, path_len, dir, p);
@@ -244,8 +292,15 @@ Errno path_filestat_get(Ctx& c, const Mem& m, uint32_t fd, uint32_t flags, uint3
   return store_filestat(m, buf, st);
 }
 
-Errno path_filestat_set_times(Ctx& c, const Mem& m, uint32_t fd, uint32_t flags, uint32_t path,
-                              uint32_t path_len, uint64_t atim, uint64_t mtim, uint32_t fstflags) {
+Errno path_filestat_set_times(Ctx& c,
+                              const Mem& m,
+                              uint32_t fd,
+                              uint32_t flags,
+                              uint32_t path,
+                              uint32_t path_len,
+                              uint64_t atim,
+                              uint64_t mtim,
+                              uint32_t fstflags) {
   struct timespec times[2];
   if (Errno r = make_times(atim, mtim, fstflags, times); r != Errno::Success)
     return r;
@@ -254,8 +309,7 @@ Errno path_filestat_set_times(Ctx& c, const Mem& m, uint32_t fd, uint32_t flags,
     if (Errno r = parent_of(c, m, fd, rights::kPathFilestatSetTimes, path, path_len, parent);
         r != Errno::Success)
       return r;
-    return result_of(
-        ::utimensat(parent.fd, parent.name.c_str(), times, AT_SYMLINK_NOFOLLOW));
+    return result_of(::utimensat(parent.fd, parent.name.c_str(), times, AT_SYMLINK_NOFOLLOW));
   }
   FdEntry* dir = nullptr;
   std::string_view p;

@@ -27,11 +27,16 @@ constexpr uint32_t kMaxSubscriptions = 1u << 16;
 
 std::optional<clockid_t> host_clock(uint32_t id) {
   switch (id) {
-    case kClockRealtime: return CLOCK_REALTIME;
-    case kClockMonotonic: return CLOCK_MONOTONIC;
-    case kClockProcessCputime: return CLOCK_PROCESS_CPUTIME_ID;
-    case kClockThreadCputime: return CLOCK_THREAD_CPUTIME_ID;
-    default: return std::nullopt;
+    case kClockRealtime:
+      return CLOCK_REALTIME;
+    case kClockMonotonic:
+      return CLOCK_MONOTONIC;
+    case kClockProcessCputime:
+      return CLOCK_PROCESS_CPUTIME_ID;
+    case kClockThreadCputime:
+      return CLOCK_THREAD_CPUTIME_ID;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -123,7 +128,11 @@ Errno clock_time_get(Ctx&, const Mem& m, uint32_t id, uint64_t, uint32_t time_pt
   return m.store(time_ptr, to_ns(t)) ? Errno::Success : Errno::Fault;
 }
 
-Errno poll_oneoff(Ctx& c, const Mem& m, uint32_t in, uint32_t out, uint32_t nsubs,
+Errno poll_oneoff(Ctx& c,
+                  const Mem& m,
+                  uint32_t in,
+                  uint32_t out,
+                  uint32_t nsubs,
                   uint32_t nevents_ptr) {
   if (nsubs == 0 || nsubs > kMaxSubscriptions)
     return Errno::Inval;
@@ -269,8 +278,14 @@ Errno sock_accept(Ctx& c, const Mem& m, uint32_t fd, uint32_t flags, uint32_t fd
   return Errno::Success;
 }
 
-Errno sock_recv(Ctx& c, const Mem& m, uint32_t fd, uint32_t iovs, uint32_t iovs_len,
-                uint32_t flags, uint32_t datalen_ptr, uint32_t oflags_ptr) {
+Errno sock_recv(Ctx& c,
+                const Mem& m,
+                uint32_t fd,
+                uint32_t iovs,
+                uint32_t iovs_len,
+                uint32_t flags,
+                uint32_t datalen_ptr,
+                uint32_t oflags_ptr) {
   FdEntry* e = nullptr;
   if (Errno r = lookup_socket(c, fd, rights::kFdRead, e); r != Errno::Success)
     return r;
@@ -295,8 +310,13 @@ Errno sock_recv(Ctx& c, const Mem& m, uint32_t fd, uint32_t iovs, uint32_t iovs_
   return Errno::Success;
 }
 
-Errno sock_send(Ctx& c, const Mem& m, uint32_t fd, uint32_t iovs, uint32_t iovs_len,
-                uint32_t flags, uint32_t datalen_ptr) {
+Errno sock_send(Ctx& c,
+                const Mem& m,
+                uint32_t fd,
+                uint32_t iovs,
+                uint32_t iovs_len,
+                uint32_t flags,
+                uint32_t datalen_ptr) {
   FdEntry* e = nullptr;
   if (Errno r = lookup_socket(c, fd, rights::kFdWrite, e); r != Errno::Success)
     return r;
@@ -323,10 +343,17 @@ Errno sock_shutdown(Ctx& c, const Mem&, uint32_t fd, uint32_t how) {
     return r;
   int h;
   switch (how) {
-    case kSdRd: h = SHUT_RD; break;
-    case kSdWr: h = SHUT_WR; break;
-    case kSdRd | kSdWr: h = SHUT_RDWR; break;
-    default: return Errno::Inval;
+    case kSdRd:
+      h = SHUT_RD;
+      break;
+    case kSdWr:
+      h = SHUT_WR;
+      break;
+    case kSdRd | kSdWr:
+      h = SHUT_RDWR;
+      break;
+    default:
+      return Errno::Inval;
   }
   return ::shutdown(e->host.get(), h) == 0 ? Errno::Success : last_errno();
 }
