@@ -103,6 +103,9 @@ TEST_F(PathTest, ParentEscapesRefused) {
   EXPECT_EQ(open_parent(root_.get(), "..", p), kEscapeErrno);
   EXPECT_EQ(open_parent(root_.get(), "sub/../..", p), kEscapeErrno);
   EXPECT_EQ(open_parent(root_.get(), "sub/..", p), Errno::Success);
+  // A trailing slash follows the final symlink: "etc_link/" is /etc.
+  EXPECT_EQ(open_parent(root_.get(), "etc_link/", p), kEscapeErrno);
+  EXPECT_EQ(open_parent(root_.get(), "sub/", p), Errno::Success);
 }
 
 }  // namespace

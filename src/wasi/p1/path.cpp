@@ -86,8 +86,10 @@ Errno open_parent(int dirfd, std::string_view path, ParentDir& out) {
       return e;
     out.fd = out.owned.get();
   }
-  if (is_dot_or_dotdot(out.name)) {
-    // "x/.." names a directory the parent split would not check; make sure it is beneath too.
+  if (is_dot_or_dotdot(out.name) || out.name.back() == '/') {
+    // "x/.." names a directory the parent split would not check, and a trailing slash makes the
+    // kernel follow a final symlink even for *at() calls that never follow ("link/" with
+    // AT_SYMLINK_NOFOLLOW): make sure what the whole path names is beneath too.
     UniqueFd probe;
     Errno e = open_beneath(dirfd, path, O_PATH, 0, true, probe);
     if (e == kEscapeErrno)

@@ -26,5 +26,7 @@ int main(void) {
   printf("symlink_abs_create %d\n", __wasi_path_symlink("/etc/passwd", 3, "new_link"));
   __wasi_filestat_t st;
   printf("stat_dotdot %d\n", __wasi_path_filestat_get(3, 0, "..", &st));
+  printf("set_times_trailing_slash %d\n",
+         __wasi_path_filestat_set_times(3, 0, "etc_link/", 0, 0, __WASI_FSTFLAGS_MTIM_NOW));
   return 0;
 }
