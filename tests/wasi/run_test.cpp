@@ -87,6 +87,19 @@ TEST(RillRun, EscapesRefused) {
   EXPECT_FALSE(std::filesystem::exists(tmp / "root/new_link"));
 }
 
+TEST(RillRun, RightsLimitWhatAnFdMayDo) {
+  RILL_REQUIRE_GUESTS();
+  TempDir dir;
+  auto r = rill_run({"--dir", dir.path() + "::/", guest("rights")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  // 76 = ERRNO_NOTCAPABLE, 54 = ERRNO_NOTDIR.
+  EXPECT_EQ(r.out,
+            "open_rw 0\nwrite_rw 0\ndrop_write 0\nwrite_dropped 76\nregain_write 76\n"
+            "open_ro 0\nwrite_ro 76\nseek_ro 76\nopen_all_bits 0\nfdstat_all 0\n"
+            "all_has_seek 1\nall_has_readdir 0\nreaddir_file 54\npath_open_on_file 54\n");
+  EXPECT_EQ(read_file(dir / "f.txt"), "data");
+}
+
 TEST(RillRun, ProcExitCodePropagates) {
   RILL_REQUIRE_GUESTS();
   auto r = rill_run({guest("exit_code"), "7"});

@@ -146,8 +146,9 @@ inline constexpr uint64_t kDirBase =
     kPathRenameTarget | kPathFilestatGet | kPathFilestatSetSize | kPathFilestatSetTimes |
     kFdFilestatGet | kFdFilestatSetTimes | kPathSymlink | kPathRemoveDirectory | kPathUnlinkFile |
     kPollFdReadwrite;
-/// What directories hand down to what is opened through them.
-inline constexpr uint64_t kDirInheriting = kDirBase | kFileBase;
+/// What directories hand down to what is opened through them: everything (what the new fd
+/// can use is then cut down to its type's rights), so toolchains asking for all rights work.
+inline constexpr uint64_t kDirInheriting = kAll;
 /// A terminal: no seeking or telling (what isatty() tests for), no syncing or allocating.
 inline constexpr uint64_t kTtyBase =
     kFdRead | kFdFdstatSetFlags | kFdWrite | kFdFilestatGet | kPollFdReadwrite;

@@ -112,7 +112,7 @@ Result<std::shared_ptr<Context>> Context::create(const Config& config) {
     e.host = UniqueFd(fd);
     e.type = Filetype::Directory;
     e.rights_base = rights::kDirBase;
-    e.rights_inheriting = rights::kDirBase | rights::kFileBase;
+    e.rights_inheriting = rights::kDirInheriting;
     e.preopen = p.guest_path;
     impl->fds.emplace(next++, std::move(e));
   }

@@ -118,6 +118,9 @@ Errno path_open(Ctx& c,
     return r;
   if (!m.in_bounds(fd_ptr, 4))
     return Errno::Fault;
+  // Bits no right is defined for are ignored, not refused.
+  rights_base &= rights::kAll;
+  rights_inheriting &= rights::kAll;
   OpenPlan plan = plan_open(oflags, rights_base, rights_inheriting, fdflags);
   if ((dir->rights_base & plan.need_base) != plan.need_base ||
       (dir->rights_inheriting & plan.need_inheriting) != plan.need_inheriting)
