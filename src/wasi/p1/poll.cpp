@@ -128,24 +128,22 @@ Errno clock_time_get(Ctx&, const Mem& m, uint32_t id, uint64_t, uint32_t time_pt
   return m.store(time_ptr, to_ns(t)) ? Errno::Success : Errno::Fault;
 }
 
-Errno poll_oneoff(Ctx& c,
-                  const Mem& m,
-                  uint32_t in,
-                  uint32_t out,
-                  uint32_t nsubs,
-                  uint32_t nevents_ptr) {
-  if (nsubs == 0 || nsubs > kMaxSubscriptions)
-    return Errno::Inval;
-  if (!m.in_bounds(in, uint64_t{nsubs} * layout::kSubscriptionSize) ||
-      !m.in_bounds(out, uint64_t{nsubs} * layout::kEventSize) || !m.in_bounds(nevents_ptr, 4))
-    return Errno::Fault;
-  uint64_t mono_now = now_ns(CLOCK_MONOTONIC);
-  std::vector<Sub> subs(nsubs);
+namespace {
+
+/// Decoded subscriptions and the host fds to poll for them.
+struct PollSet {
+  std::vector<Sub> subs;
   std::vector<pollfd> pfds;
-  bool immediate = false;
+  bool immediate = false;  ///< some subscription already has its answer (an error)
+};
+
+/// Decode {nsubs} subscriptions at {in} (already bounds-checked); Inval for an unknown type.
+Errno decode_subs(Ctx& c, const Mem& m, uint32_t in, uint32_t nsubs, PollSet& set) {
+  uint64_t mono_now = now_ns(CLOCK_MONOTONIC);
+  set.subs.resize(nsubs);
   for (uint32_t i = 0; i < nsubs; ++i) {
     uint32_t p = in + i * layout::kSubscriptionSize;
-    Sub& s = subs[i];
+    Sub& s = set.subs[i];
     m.load(p, s.userdata);
     m.load(p + 8, s.type);
     if (s.type == kEventClock) {
@@ -157,58 +155,85 @@ Errno poll_oneoff(Ctx& c,
       s.error = lookup(c, fd, rights::kPollFdReadwrite, e);
       if (s.error == Errno::Success) {
         s.host_fd = e->host.get();
-        s.pollfd = static_cast<int>(pfds.size());
+        s.pollfd = static_cast<int>(set.pfds.size());
         short want = s.type == kEventFdRead ? POLLIN : POLLOUT;
-        pfds.push_back(pollfd{s.host_fd, want, 0});
+        set.pfds.push_back(pollfd{s.host_fd, want, 0});
       }
     } else {
       return Errno::Inval;
     }
-    immediate |= s.error != Errno::Success;
+    set.immediate |= s.error != Errno::Success;
   }
+  return Errno::Success;
+}
 
+/// One ppoll over the set, bounded by the nearest clock deadline (no bound without clocks).
+Errno wait_once(PollSet& set) {
+  std::optional<uint64_t> nearest;
+  for (const Sub& s : set.subs)
+    if (s.type == kEventClock && s.error == Errno::Success)
+      nearest = std::min(nearest.value_or(UINT64_MAX), s.deadline);
+  uint64_t now = now_ns(CLOCK_MONOTONIC);
+  struct timespec ts {};
+  const struct timespec* timeout = nullptr;
+  if (set.immediate || nearest) {
+    uint64_t wait = set.immediate || *nearest <= now ? 0 : *nearest - now;
+    ts.tv_sec = static_cast<time_t>(wait / 1'000'000'000ull);
+    ts.tv_nsec = static_cast<long>(wait % 1'000'000'000ull);
+    timeout = &ts;
+  }
+  if (::ppoll(set.pfds.data(), set.pfds.size(), timeout, nullptr) < 0 && errno != EINTR)
+    return last_errno();
+  return Errno::Success;
+}
+
+/// Write an event for every subscription that has fired to {out}; returns how many.
+uint32_t report(const Mem& m, uint32_t out, PollSet& set) {
+  uint64_t now = now_ns(CLOCK_MONOTONIC);
   uint32_t nevents = 0;
-  for (;;) {
-    std::optional<uint64_t> nearest;
-    for (const Sub& s : subs)
-      if (s.type == kEventClock && s.error == Errno::Success)
-        nearest = std::min(nearest.value_or(UINT64_MAX), s.deadline);
-    uint64_t now = now_ns(CLOCK_MONOTONIC);
-    struct timespec ts {};
-    const struct timespec* timeout = nullptr;
-    if (immediate || nearest) {
-      uint64_t wait = immediate || *nearest <= now ? 0 : *nearest - now;
-      ts.tv_sec = static_cast<time_t>(wait / 1'000'000'000ull);
-      ts.tv_nsec = static_cast<long>(wait % 1'000'000'000ull);
-      timeout = &ts;
-    }
-    int rc = ::ppoll(pfds.data(), pfds.size(), timeout, nullptr);
-    if (rc < 0 && errno == EINTR)
+  for (Sub& s : set.subs) {
+    uint32_t p = out + nevents * layout::kEventSize;
+    if (s.error != Errno::Success || (s.type == kEventClock && s.deadline <= now)) {
+      store_event(m, p, s, 0, 0);
+      ++nevents;
       continue;
-    if (rc < 0)
-      return last_errno();
-    now = now_ns(CLOCK_MONOTONIC);
-    for (Sub& s : subs) {
-      uint32_t p = out + nevents * layout::kEventSize;
-      if (s.error != Errno::Success) {
-        store_event(m, p, s, 0, 0);
-        ++nevents;
-      } else if (s.type == kEventClock) {
-        if (s.deadline <= now) {
-          store_event(m, p, s, 0, 0);
-          ++nevents;
-        }
-      } else if (short rev = pfds[static_cast<size_t>(s.pollfd)].revents) {
-        uint16_t flags = (rev & POLLHUP) ? kEventFdReadwriteHangup : 0;
-        if (rev & POLLNVAL)
-          s.error = Errno::Badf;
-        uint64_t nbytes = s.type == kEventFdRead ? readable_bytes(s.host_fd) : 0;
-        store_event(m, p, s, nbytes, flags);
-        ++nevents;
-      }
     }
-    if (nevents > 0)
-      break;
+    if (s.type == kEventClock)
+      continue;
+    short rev = set.pfds[static_cast<size_t>(s.pollfd)].revents;
+    if (!rev)
+      continue;
+    uint16_t flags = (rev & POLLHUP) ? kEventFdReadwriteHangup : 0;
+    if (rev & POLLNVAL)
+      s.error = Errno::Badf;
+    uint64_t nbytes = s.type == kEventFdRead ? readable_bytes(s.host_fd) : 0;
+    store_event(m, p, s, nbytes, flags);
+    ++nevents;
+  }
+  return nevents;
+}
+
+}  // namespace
+
+Errno poll_oneoff(Ctx& c,
+                  const Mem& m,
+                  uint32_t in,
+                  uint32_t out,
+                  uint32_t nsubs,
+                  uint32_t nevents_ptr) {
+  if (nsubs == 0 || nsubs > kMaxSubscriptions)
+    return Errno::Inval;
+  if (!m.in_bounds(in, uint64_t{nsubs} * layout::kSubscriptionSize) ||
+      !m.in_bounds(out, uint64_t{nsubs} * layout::kEventSize) || !m.in_bounds(nevents_ptr, 4))
+    return Errno::Fault;
+  PollSet set;
+  if (Errno r = decode_subs(c, m, in, nsubs, set); r != Errno::Success)
+    return r;
+  uint32_t nevents = 0;
+  while (nevents == 0) {  // ppoll can wake early (EINTR) with nothing to report
+    if (Errno r = wait_once(set); r != Errno::Success)
+      return r;
+    nevents = report(m, out, set);
   }
   m.store(nevents_ptr, nevents);
   return Errno::Success;
