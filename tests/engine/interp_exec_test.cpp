@@ -293,5 +293,77 @@ TEST(InterpExec, FloatsAndTruncation) {
   EXPECT_EQ(trap->kind, TrapKind::InvalidConversion);
 }
 
+TEST(InterpExec, ChainsThroughAccComputeTheSameAsSlots) {
+  // f(x, y) = (((x << 3) ^ y) - 7) * (y - x * x) + ((x >> 1) - (y / 3)), g = f in f64.
+  ModuleBuilder b;
+  b.func(b.type({I32, I32}, {I32}), {},
+         code({{kLocalGet, 0}, i32c(3), {kI32Shl, kLocalGet, 1, kI32Xor}, i32c(7),
+               {kI32Sub, kLocalGet, 1, kLocalGet, 0, kLocalGet, 0, kI32Mul, kI32Sub, kI32Mul, kLocalGet, 0},
+               i32c(1), {kI32ShrU, kLocalGet, 1}, i32c(3), {kI32DivU, kI32Sub, kI32Add}}),
+         "f");
+  b.func(b.type({F64, F64}, {F64}), {},
+         {kLocalGet, 1, kLocalGet, 0, kLocalGet, 0, kF64Mul, kF64Sub, kLocalGet, 1, kF64Mul, kLocalGet, 0,
+          kF64Add},
+         "g");
+  Harness h;
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  uint32_t seed = 12345;
+  for (int i = 0; i < 200; ++i) {
+    seed = seed * 1103515245u + 12345u;
+    const uint32_t x = seed >> 7;
+    seed = seed * 1103515245u + 12345u;
+    const uint32_t y = seed;
+    const uint32_t want = (((x << 3) ^ y) - 7) * (y - x * x) + ((x >> 1) - (y / 3));
+    ASSERT_EQ(u32_of(h.call("f", {vi32(static_cast<int32_t>(x)), vi32(static_cast<int32_t>(y))})), want)
+        << x << " " << y;
+    const double fx = static_cast<double>(x) / 7.0;
+    const double fy = static_cast<double>(y) / 3.0;
+    EXPECT_EQ(h.call("g", {vf64(fx), vf64(fy)}).at(0).f64(), (fy - fx * fx) * fy + fx);
+  }
+}
+
+TEST(InterpExec, ValuesMergingAtALabelDoNotComeFromAStaleAcc) {
+  // (block (result i32) (x + 1) (br_if 0 (x)) drop 7) * 3: 21 when x == 0, else (x + 1) * 3.
+  // On the fall-through path acc still holds x + 1 when the mul runs.
+  ModuleBuilder b;
+  b.func(b.type({I32}, {I32}), {},
+         code({{kBlock, I32, kLocalGet, 0},
+               i32c(1),
+               {kI32Add, kLocalGet, 0, kBrIf, 0, kDrop},
+               i32c(7),
+               {kEnd},
+               i32c(3),
+               {kI32Mul}}),
+         "f");
+  // A loop whose parameter is computed before it: x * 5, then + 1 at the header, 3 times.
+  const uint32_t lt = b.type({I32}, {I32});
+  b.func(b.type({I32}, {I32}), {I32},
+         code({{kLocalGet, 0}, i32c(5), {kI32Mul, kLoop}, sleb(lt), i32c(1),
+               {kI32Add, kLocalGet, 1}, i32c(1), {kI32Add, kLocalTee, 1}, i32c(3), {kI32LtS, kBrIf, 0, kEnd}}),
+         "loop");
+  Harness h;
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  EXPECT_EQ(u32_of(h.call("f", {vi32(0)})), 21u);
+  EXPECT_EQ(u32_of(h.call("f", {vi32(4)})), 15u);
+  EXPECT_EQ(u32_of(h.call("loop", {vi32(2)})), 13u);
+}
+
+TEST(InterpExec, LoadChainsThroughAcc) {
+  // mem[0] = 8, mem[8] = 100, mem[16 + 4*i] = 1000 + i; f(i) = load(load(load(0))) ... see below.
+  ModuleBuilder b;
+  b.memory(1);
+  b.func(b.type({I32}, {I32}), {},
+         code({i32c(0), i32c(8), {kI32Store, 2, 0}, i32c(8), i32c(100), {kI32Store, 2, 0}, i32c(16),
+               {kLocalGet, 0}, i32c(2), {kI32Shl, kI32Add}, i32c(1000), {kLocalGet, 0, kI32Add, kI32Store, 2, 0},
+               // load(load(0)) + load(16 + (i << 2))
+               i32c(0), {kI32Load, 2, 0, kI32Load, 2, 0}, i32c(16), {kLocalGet, 0}, i32c(2),
+               {kI32Shl, kI32Add, kI32Load, 2, 0, kI32Add}}),
+         "f");
+  Harness h;
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  EXPECT_EQ(u32_of(h.call("f", {vi32(3)})), 100u + 1003u);
+  EXPECT_EQ(u32_of(h.call("f", {vi32(10)})), 100u + 1010u);
+}
+
 }  // namespace
 }  // namespace rill::interp_test

@@ -76,8 +76,71 @@ TEST(InterpTranslate, AddressAddsFuseIntoAccessesAndResultsIntoTheReturnSlot) {
   const std::string d = translate(b.build());
   EXPECT_EQ(count(d, "Load32UAI"), 1u) << d;
   EXPECT_EQ(count(d, "Load32UAR"), 1u) << d;
-  EXPECT_NE(d.find("I32Add 0 "), std::string::npos) << d;  // the final add writes result slot 0
+  // The final add writes result slot 0, taking the second load's result from acc.
+  EXPECT_NE(d.find("I32Add_B 0 "), std::string::npos) << d;
   EXPECT_EQ(count(d, "Mov"), 0u) << d;
+}
+
+TEST(InterpTranslate, ExpressionChainsPassResultsThroughAcc) {
+  ModuleBuilder b;
+  // ((x << 3) ^ y) - 7: each result feeds the next instruction's first operand.
+  b.func(b.type({I32, I32}, {I32}), {},
+         code({{kLocalGet, 0}, i32c(3), {kI32Shl, kLocalGet, 1, kI32Xor}, i32c(7), {kI32Sub}}));
+  std::string d = translate(b.build());
+  EXPECT_NE(d.find("0: I32ShlImm "), std::string::npos) << d;
+  EXPECT_EQ(count(d, "I32Xor_A"), 1u) << d;
+  EXPECT_EQ(count(d, "I32SubImm_A"), 1u) << d;
+
+  // y - (x * x): the right operand comes from acc.
+  ModuleBuilder b2;
+  b2.func(b2.type({I32, I32}, {I32}), {}, {kLocalGet, 1, kLocalGet, 0, kLocalGet, 0, kI32Mul, kI32Sub});
+  d = translate(b2.build());
+  EXPECT_EQ(count(d, "I32Sub_B"), 1u) << d;
+
+  // t = x * 3 (tee); t + 1 reads the local, whose value is still in acc.
+  ModuleBuilder b3;
+  b3.func(b3.type({I32}, {I32}), {I32},
+          code({{kLocalGet, 0}, i32c(3), {kI32Mul, kLocalTee, 1}, i32c(1), {kI32Add}}));
+  d = translate(b3.build());
+  EXPECT_EQ(count(d, "I32AddImm_A"), 1u) << d;
+}
+
+TEST(InterpTranslate, LoadAddressesComeFromAcc) {
+  ModuleBuilder b;
+  b.memory(1);
+  // load(load(p)) and load(p + (i << 2)).
+  b.func(b.type({I32, I32}, {I32}), {},
+         code({{kLocalGet, 0, kI32Load, 2, 0, kI32Load, 2, 4, kLocalGet, 0, kLocalGet, 1},
+               i32c(2),
+               {kI32Shl, kI32Add, kI32Load, 2, 0, kI32Add}}));
+  const std::string d = translate(b.build());
+  EXPECT_NE(d.find(": Load32U_A "), std::string::npos) << d;
+  EXPECT_NE(d.find(": Load32UAR_A "), std::string::npos) << d;
+}
+
+TEST(InterpTranslate, AccIsNotUsedAcrossLabels) {
+  ModuleBuilder b;
+  // (block (result i32) (x + 1) (br_if 0 (x)) drop 7) * 3: the mul follows a label other code
+  // branches to, so it reads its operand from the slot.
+  b.func(b.type({I32}, {I32}), {},
+         code({{kBlock, I32, kLocalGet, 0},
+               i32c(1),
+               {kI32Add, kLocalGet, 0, kBrIf, 0, kDrop},
+               i32c(7),
+               {kEnd},
+               i32c(3),
+               {kI32Mul}}));
+  std::string d = translate(b.build());
+  EXPECT_EQ(count(d, "I32MulImm_A"), 0u) << d;
+  EXPECT_EQ(count(d, "I32MulImm "), 1u) << d;
+
+  // x * 5 passed as a loop parameter, then + 1 at the loop header (a branch target).
+  ModuleBuilder b2;
+  const uint32_t lt = b2.type({I32}, {I32});
+  b2.func(b2.type({I32}, {I32}), {},
+          code({{kLocalGet, 0}, i32c(5), {kI32Mul, kLoop}, sleb(lt), i32c(1), {kI32Add, kEnd}}));
+  d = translate(b2.build());
+  EXPECT_EQ(count(d, "I32AddImm_A"), 0u) << d;
 }
 
 TEST(InterpTranslate, InvalidBodiesFailWithTheValidatorsMessage) {

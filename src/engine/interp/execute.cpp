@@ -1,8 +1,11 @@
 // Entry and exit of the interpreter: execute() (host -> wasm, with the fault jump buffer around
 // run()), host calls from wasm (slots <-> Values), trap backtraces and the per-store ExecState.
 // The dispatch loop itself is interpreter.cpp.
+#include <pthread.h>
+
 #include <algorithm>
 #include <csetjmp>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -16,6 +19,44 @@ namespace {
 
 /// Longest backtrace recorded (deep recursion would otherwise build one entry per frame).
 constexpr size_t kMaxBacktrace = 1000;
+
+/// Native stack an entry into the interpreter must find left on its thread. Wasm-to-wasm calls
+/// use no native stack, but each host -> wasm re-entry does (run()'s frame plus the host
+/// function's); sanitizer builds have frames many times larger.
+#if defined(__SANITIZE_ADDRESS__)
+#define RILL_ASAN_FRAMES 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RILL_ASAN_FRAMES 1
+#endif
+#endif
+#ifdef RILL_ASAN_FRAMES
+constexpr uintptr_t kMinNativeStack = uintptr_t{1} << 20;
+#else
+constexpr uintptr_t kMinNativeStack = uintptr_t{256} << 10;
+#endif
+
+/// The current thread's stack as [lo, hi), or {0, 0} when it cannot be known.
+std::pair<uintptr_t, uintptr_t> thread_stack() {
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) != 0) return {0, 0};
+  void* addr = nullptr;
+  size_t size = 0;
+  const int rc = pthread_attr_getstack(&attr, &addr, &size);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) return {0, 0};
+  const auto lo = reinterpret_cast<uintptr_t>(addr);
+  return {lo, lo + size};
+}
+
+/// False when entering the interpreter here would leave less than kMinNativeStack of the
+/// thread's stack. Code running on a stack the thread does not know (a coroutine's) passes.
+bool native_stack_ok() {
+  thread_local const std::pair<uintptr_t, uintptr_t> stack = thread_stack();
+  const auto sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  if (sp <= stack.first || sp >= stack.second) return true;
+  return sp - stack.first >= kMinNativeStack;
+}
 
 FrameInfo frame_info(const Function* f) {
   FrameInfo info;
@@ -118,7 +159,7 @@ bool call_host(ExecState& es, Function* fn, Slot* args, Instance* caller) {
 std::optional<Trap> execute(Store& store, Function* fn, Slot* slots) {
   if (fn->is_host()) return call_host_direct(store, fn, slots);
   ExecState& es = store.exec();
-  if (es.reentry >= es.max_reentry) return Trap::make(TrapKind::StackExhausted);
+  if (es.reentry >= es.max_reentry || !native_stack_ok()) return Trap::make(TrapKind::StackExhausted);
   const CompiledFunc* code = fn->code;
   Slot* const base = es.stack_top;
   FrameRecord* const sentinel = es.frames_top;

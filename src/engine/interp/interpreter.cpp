@@ -102,6 +102,10 @@ int run(ExecState* es, const Cell* ip, Slot* fp, Instance* inst, const void* con
   TrapKind trap_kind = TrapKind::Unreachable;
   Function* callee = nullptr;
   Slot* nfp = nullptr;
+  // The value the previous instruction produced, when it was a numeric op or a load (its slot
+  // holds it too). Only the _A/_B handler forms read it, and the translator emits those only
+  // directly after such a producer, so it needs no saving across calls or branches.
+  Slot acc = 0;
 
 // Operand {k} (u32) of the current instruction; cells after the handler hold two each.
 #define OP(k) (ip[1 + (k) / 2].u32[(k) % 2])

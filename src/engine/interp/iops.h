@@ -49,7 +49,10 @@ enum class NumShape : uint8_t { None, Unary, Binary };
 
 struct NumInfo {
   IOp op = kNoIOp;
+  IOp op_a = kNoIOp;       ///< Name_A: first operand from acc
+  IOp op_b = kNoIOp;       ///< Name_B: second operand from acc (binary)
   IOp imm = kNoIOp;        ///< Name##Imm when the right operand may be an immediate
+  IOp imm_a = kNoIOp;      ///< Name##Imm_A
   IOp br = kNoIOp;         ///< fused compare+branch (forward), register form
   IOp br_imm = kNoIOp;     ///< fused compare+branch (forward), immediate form
   IOp br_back = kNoIOp;    ///< same, backward (checks the epoch)
@@ -62,15 +65,19 @@ inline constexpr std::array<NumInfo, wasm::kOpCount> kNumInfo = [] {
   std::array<NumInfo, wasm::kOpCount> t{};
   // Every field set by hand: g++ 12 mis-evaluates the member initializers in this context.
   for (NumInfo& e : t) {
-    e.op = e.imm = e.br = e.br_imm = e.br_back = e.br_back_imm = kNoIOp;
+    e.op = e.op_a = e.op_b = e.imm = e.imm_a = e.br = e.br_imm = e.br_back = e.br_back_imm = kNoIOp;
     e.shape = NumShape::None;
   }
 #define RILL_AT(N) t[static_cast<uint32_t>(wasm::Op::N)]
-#define RILL_UN(N, In, Out, E) RILL_AT(N).op = IOp::N; RILL_AT(N).shape = NumShape::Unary;
+#define RILL_UN(N, In, Out, E) \
+  RILL_AT(N).op = IOp::N; RILL_AT(N).op_a = IOp::N##_A; RILL_AT(N).shape = NumShape::Unary;
 #define RILL_TUN(N, In, Out, F) RILL_UN(N, In, Out, F)
-#define RILL_BIN(N, In, Out, E) RILL_AT(N).op = IOp::N; RILL_AT(N).shape = NumShape::Binary;
+#define RILL_BIN(N, In, Out, E)                                                            \
+  RILL_AT(N).op = IOp::N; RILL_AT(N).op_a = IOp::N##_A; RILL_AT(N).op_b = IOp::N##_B; \
+  RILL_AT(N).shape = NumShape::Binary;
 #define RILL_TBIN(N, In, F) RILL_BIN(N, In, In, F)
-#define RILL_BINI(N, In, Out, E) RILL_BIN(N, In, Out, E) RILL_AT(N).imm = IOp::N##Imm;
+#define RILL_BINI(N, In, Out, E) \
+  RILL_BIN(N, In, Out, E) RILL_AT(N).imm = IOp::N##Imm; RILL_AT(N).imm_a = IOp::N##Imm_A;
 #define RILL_CMPI(N, In, E)                                                                  \
   RILL_BINI(N, In, u32, E) RILL_AT(N).br = IOp::BrIf_##N; RILL_AT(N).br_imm = IOp::BrIfImm_##N; \
   RILL_AT(N).br_back = IOp::BrIfB_##N; RILL_AT(N).br_back_imm = IOp::BrIfBImm_##N;
@@ -78,6 +85,28 @@ inline constexpr std::array<NumInfo, wasm::kOpCount> kNumInfo = [] {
 #undef RILL_AT
   return t;
 }();
+
+/// IOps whose handler leaves its (scalar) result in acc as well as in its destination slot: every
+/// numeric instruction except the fused compare+branches, and the scalar loads.
+inline constexpr std::array<bool, kIOpCount> kWritesAcc = [] {
+  std::array<bool, kIOpCount> t{};
+  t.fill(false);
+#define RILL_W(N) t[static_cast<uint32_t>(IOp::N)] = true;
+#define RILL_UN(N, In, Out, E) RILL_W(N) RILL_W(N##_A)
+#define RILL_TUN(N, In, Out, F) RILL_UN(N, In, Out, F)
+#define RILL_BIN(N, In, Out, E) RILL_W(N) RILL_W(N##_A) RILL_W(N##_B)
+#define RILL_TBIN(N, In, F) RILL_BIN(N, In, In, F)
+#define RILL_BINI(N, In, Out, E) RILL_BIN(N, In, Out, E) RILL_W(N##Imm) RILL_W(N##Imm_A)
+#define RILL_CMPI(N, In, E) RILL_BINI(N, In, u32, E)
+#include "rill/engine/interp/numeric_ops.def"
+  for (uint32_t op = static_cast<uint32_t>(IOp::Load8U); op <= static_cast<uint32_t>(IOp::I64Load32SAR_A); ++op) t[op] = true;
+#undef RILL_W
+  return t;
+}();
+
+/// The scalar load IOps of memory 0 by form: N, then N + kLoadA (address from acc), N##AI + 3
+/// (N##AI_A), N##AR + 3 (N##AR_A); see iops.inc.
+inline constexpr uint32_t kLoadA = 4;
 
 /// The IOp of a SIMD lane instruction (generated from opcodes.def), or kNoIOp.
 inline constexpr std::array<IOp, wasm::kOpCount> kSimdIOp = [] {

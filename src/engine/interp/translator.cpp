@@ -247,6 +247,9 @@ uint32_t Translator::emit(IOp op, uint32_t cells) {
   code_.resize(start + cells);
   code_[start].handler = handler(op);
   last_.valid = false;
+  prev_acc_ = acc_;
+  acc_.valid = false;
+  last_iop_ = op;
   if (code_.size() > max_cells_) too_large_ = true;
   return start;
 }
@@ -265,6 +268,15 @@ void Translator::set_last(uint32_t start, Op op) {
   last_.entry = static_cast<uint32_t>(stack_.size()) - 1;
   last_.op = op;
   last_.iop = kNoIOp;
+  // {start} is the instruction just emitted; its result is the top entry.
+  acc_.valid = kWritesAcc[static_cast<uint32_t>(last_iop_)];
+  acc_.slot = stack_.back().slot;
+}
+
+void Translator::drop_last(uint32_t start) {
+  code_.resize(start);
+  acc_ = prev_acc_;
+  last_.valid = false;
 }
 
 void Translator::patch(uint32_t cell, uint8_t half, uint32_t base, uint32_t target) {
@@ -316,7 +328,7 @@ void Translator::enter_block(const wasm::Instr& in) {
   c.height = static_cast<uint32_t>(stack_.size()) - nparams;
   c.base_slot = c.height < stack_.size() ? stack_[c.height].slot : next_slot();
   c.loop_start = static_cast<uint32_t>(code_.size());
-  last_.valid = false;  // a loop header is a branch target
+  merge_point();  // a loop header is a branch target
   ctrls_.push_back(c);
 }
 
@@ -370,7 +382,7 @@ void Translator::do_end() {
   for (ValType t : results_of(c)) push_stack(t);
   ctrls_.pop_back();
   dead_ = !live;
-  last_.valid = false;
+  merge_point();
 }
 
 void Translator::add_fixup(int32_t& list, uint32_t cell, uint8_t half, uint32_t base) {
@@ -382,7 +394,7 @@ void Translator::bind(int32_t& list) {
   const auto here = static_cast<uint32_t>(code_.size());
   for (int32_t f = list; f >= 0; f = fixups_[f].next) patch(fixups_[f].cell, fixups_[f].half, fixups_[f].base, here);
   list = -1;
-  last_.valid = false;
+  merge_point();
 }
 
 void Translator::link(Ctrl& target, uint32_t cell, uint8_t half, uint32_t base) {
@@ -518,13 +530,12 @@ Translator::Cond Translator::take_cond() {
   const auto top = static_cast<uint32_t>(stack_.size()) - 1;
   if (last_.valid && last_.entry == top && stack_[top].kind == Entry::kStack && last_.op != Op::Nop) {
     // Fuse: drop the compare's code and branch on its operands directly.
-    code_.resize(last_.start);
     c.op = last_.op;
     c.a = last_.a;
     c.b = last_.b;
     c.b_imm = last_.b_imm;
     c.imm = last_.imm;
-    last_.valid = false;
+    drop_last(last_.start);
     pop();
     return c;
   }

@@ -72,6 +72,14 @@ class Translator {
     uint64_t imm = 0;
   };
 
+  /// Which slot's value is also in the interpreter's acc register: valid right after an
+  /// instruction whose handler writes acc (kWritesAcc), until the next instruction is emitted or
+  /// a label is bound. A consumer reading that slot may use its _A/_B form instead.
+  struct Acc {
+    bool valid = false;
+    uint32_t slot = 0;
+  };
+
   /// A branch condition: a slot holding an i32, or a fused integer compare (op != Nop).
   struct Cond {
     wasm::Op op = wasm::Op::Nop;  ///< a compare, I32Eqz (branch on {a} == 0), or Nop
@@ -148,6 +156,15 @@ class Translator {
   uint32_t emit_ops(IOp op, std::initializer_list<uint32_t> operands);
   uint32_t emit_array(IOp op, const uint32_t* operands, uint32_t n);
   void set_last(uint32_t start, wasm::Op op = wasm::Op::Nop);
+  /// True when {slot}'s value is in acc at this point of the code.
+  bool in_acc(uint32_t slot) const { return acc_.valid && acc_.slot == slot; }
+  /// Drops the last emitted instruction (at {start}): code and acc state return to before it.
+  void drop_last(uint32_t start);
+  /// A label is bound here: control may arrive with anything in acc.
+  void merge_point() {
+    last_.valid = false;
+    acc_.valid = false;
+  }
 
   const wasm::ModuleContext& ctx_;
   const wasm::Module& m_;
@@ -161,6 +178,9 @@ class Translator {
   std::vector<uint32_t> local_slot_;   ///< slot of each local (params first)
   std::vector<uint32_t> local_refs_;   ///< per local slot: kLocal entries naming it
   Last last_;
+  Acc acc_;                            ///< after the last emitted instruction
+  Acc prev_acc_;                       ///< before it (restored when it is dropped again)
+  IOp last_iop_ = kNoIOp;              ///< the last emitted instruction
   bool dead_ = false;                  ///< current code is unreachable: emit nothing
   uint32_t stack_base_ = 0;            ///< first operand-stack slot
   uint32_t max_slot_ = 0;              ///< frame size so far

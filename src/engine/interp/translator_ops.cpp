@@ -269,10 +269,11 @@ Result<void> Translator::memory_or_numeric(const wasm::Instr& in) {
     binary(in.op, result);
     return {};
   }
-  generic(ni.op, 1, {}, &result);
+  const uint32_t x = use(static_cast<uint32_t>(stack_.size()) - 1);
+  generic(in_acc(x) ? ni.op_a : ni.op, 1, {}, &result);  // the _A form ignores operand 1
   if (in.op == Op::I32Eqz) {
     last_.op = Op::I32Eqz;
-    last_.a = code_[last_.start + 1].u32[1];
+    last_.a = x;
   }
   return {};
 }
@@ -280,6 +281,9 @@ Result<void> Translator::memory_or_numeric(const wasm::Instr& in) {
 // The fused-address IOps follow their base IOp: N, N##M, N##AI, N##AR (iops.inc).
 static_assert(static_cast<uint32_t>(IOp::Load64AI) == static_cast<uint32_t>(IOp::Load64) + 2);
 static_assert(static_cast<uint32_t>(IOp::Store8AR) == static_cast<uint32_t>(IOp::Store8) + 3);
+static_assert(static_cast<uint32_t>(IOp::Load16U_A) == static_cast<uint32_t>(IOp::Load16U) + kLoadA);
+static_assert(static_cast<uint32_t>(IOp::Load32UAI_A) == static_cast<uint32_t>(IOp::Load32UAI) + 3);
+static_assert(static_cast<uint32_t>(IOp::I64Load32SAR_A) == static_cast<uint32_t>(IOp::I64Load32SAR) + 3);
 
 bool Translator::take_fused_address(uint32_t pos, FusedAddr& out) {
   if (!last_.valid || last_.entry != pos || stack_[pos].kind != Entry::kStack) return false;
@@ -287,23 +291,36 @@ bool Translator::take_fused_address(uint32_t pos, FusedAddr& out) {
   out.a = last_.a;
   out.imm = last_.iop == IOp::I32AddImm;
   out.b = out.imm ? static_cast<uint32_t>(last_.imm) : last_.b;
-  code_.resize(last_.start);  // the add is folded into the access
-  last_.valid = false;
+  drop_last(last_.start);  // the add is folded into the access
   return true;
 }
 
 void Translator::load(const wasm::Instr& in, IOp iop) {
   const ValType t = sig_result(in.op);
   const auto off = static_cast<uint32_t>(in.mem.offset);
+  const auto base = static_cast<uint32_t>(iop);
   FusedAddr fa;
   if (in.mem.mem == 0 && take_fused_address(static_cast<uint32_t>(stack_.size()) - 1, fa)) {
     pop();
     push_stack(t);
     const uint32_t dst = stack_.back().slot;
-    const auto base = static_cast<uint32_t>(iop);
-    const uint32_t start = fa.imm ? emit_ops(static_cast<IOp>(base + 2), {dst, fa.a, off, fa.b})
-                                  : emit_ops(static_cast<IOp>(base + 3), {dst, fa.a, fa.b, off});
+    uint32_t start;
+    if (fa.imm) {
+      start = in_acc(fa.a) ? emit_ops(static_cast<IOp>(base + 2 + 3), {dst, off, fa.b})
+                           : emit_ops(static_cast<IOp>(base + 2), {dst, fa.a, off, fa.b});
+    } else if (in_acc(fa.a) || in_acc(fa.b)) {
+      const uint32_t other = in_acc(fa.a) ? fa.b : fa.a;  // a + b commutes
+      start = emit_ops(static_cast<IOp>(base + 3 + 3), {dst, other, off});
+    } else {
+      start = emit_ops(static_cast<IOp>(base + 3), {dst, fa.a, fa.b, off});
+    }
     set_last(start);
+    return;
+  }
+  if (in.mem.mem == 0 && in_acc(use(static_cast<uint32_t>(stack_.size()) - 1))) {
+    pop();
+    push_stack(t);
+    set_last(emit_ops(static_cast<IOp>(base + kLoadA), {stack_.back().slot, off}));
     return;
   }
   generic(iop, 1, {off, in.mem.mem}, &t);
@@ -344,9 +361,10 @@ void Translator::binary(Op op, ValType result) {
   }
   if (use_imm) {
     const uint32_t a = use(a_index);
+    const bool a_acc = in_acc(a);
     truncate(top - 1);
     push_stack(result);
-    const uint32_t start = emit(ni->imm, 3);
+    const uint32_t start = emit(a_acc ? ni->imm_a : ni->imm, 3);
     set_operand(start, 0, stack_.back().slot);
     set_operand(start, 1, a);
     code_[start + 2].u64 = imm;
@@ -361,7 +379,14 @@ void Translator::binary(Op op, ValType result) {
   const uint32_t b = use(top);
   truncate(top - 1);
   push_stack(result);
-  const uint32_t start = emit_ops(ni->op, {stack_.back().slot, a, b});
+  uint32_t start;
+  if (in_acc(a)) {
+    start = emit_ops(ni->op_a, {stack_.back().slot, b});
+  } else if (in_acc(b)) {
+    start = emit_ops(ni->op_b, {stack_.back().slot, a});
+  } else {
+    start = emit_ops(ni->op, {stack_.back().slot, a, b});
+  }
   set_last(start, is_compare(op) ? op : Op::Nop);
   last_.iop = ni->op;
   last_.a = a;
@@ -378,6 +403,7 @@ void Translator::local_set(uint32_t index, bool tee) {
   if (retarget) {
     set_operand(last_.start, 0, ls);
     last_.valid = false;
+    if (in_acc(v.slot)) acc_.slot = ls;  // the value is in acc and now in the local
     pop();
   } else {
     pop();
