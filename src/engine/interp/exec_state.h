@@ -15,12 +15,14 @@
 
 namespace rill::engine {
 
-/// What a wasm call pushes: where to continue in the caller and the caller's context.
+/// What a wasm call pushes: where to continue in the caller, the caller's context, and the
+/// function called (so the running function is frames_top[-1].func, with no separate register).
+/// execute() pushes a sentinel record whose return address exits run().
 /// Trivial on purpose: the frame array is allocated uninitialised (untouched pages stay free).
 struct FrameRecord {
   const Cell* ret_ip;
   Slot* fp;
-  Function* func;   ///< the caller (for backtraces)
+  Function* func;   ///< the function called (running above this record; for backtraces)
   Instance* inst;   ///< the caller's instance (cross-instance calls switch back)
 };
 
@@ -31,7 +33,6 @@ struct ExecState {
   std::unique_ptr<FrameRecord[]> frames;
   FrameRecord* frames_end = nullptr;   ///< a call that would push here is StackExhausted
   FrameRecord* frames_top = nullptr;   ///< next free record (kept current at calls and returns)
-  Function* cur_func = nullptr;        ///< the running wasm function (kept current likewise)
   uint32_t reentry = 0;                ///< nesting of execute() on this state
   uint32_t max_reentry = 0;
   Store* store = nullptr;              ///< set by execute()

@@ -79,9 +79,8 @@ Trap make_trap(ExecState& es, int rc, const FrameRecord* bottom) {
     trap = Trap::make(static_cast<TrapKind>(rc - kTrapBase));
   }
   // A trap passed up through a host function already lists the frames of the nested execute();
-  // ours are outer to those.
-  if (es.cur_func != nullptr && trap.backtrace.size() < kMaxBacktrace) trap.backtrace.push_back(frame_info(es.cur_func));
-  for (const FrameRecord* r = es.frames_top; r > bottom + 1 && trap.backtrace.size() < kMaxBacktrace;) {
+  // ours are outer to those. Each record names the function running above it, innermost last.
+  for (const FrameRecord* r = es.frames_top; r > bottom && trap.backtrace.size() < kMaxBacktrace;) {
     --r;
     if (r->func != nullptr) trap.backtrace.push_back(frame_info(r->func));
   }
@@ -173,13 +172,11 @@ std::optional<Trap> execute(Store& store, Function* fn, Slot* slots) {
 
   std::memcpy(base, slots, code->num_param_slots * sizeof(Slot));
   std::memset(base + code->num_param_slots, 0, (code->num_local_slots - code->num_param_slots) * sizeof(Slot));
-  Function* const saved_func = es.cur_func;
   sentinel->ret_ip = exit_cell();
   sentinel->fp = nullptr;
-  sentinel->func = saved_func;
+  sentinel->func = fn;
   sentinel->inst = fn->instance;
   es.frames_top = sentinel + 1;
-  es.cur_func = fn;
   ++es.reentry;
 
   signals::ensure_installed();
@@ -202,7 +199,6 @@ std::optional<Trap> execute(Store& store, Function* fn, Slot* slots) {
     std::memcpy(slots, base, code->num_result_slots * sizeof(Slot));
   }
   es.frames_top = sentinel;
-  es.cur_func = saved_func;
   es.stack_top = base;
   --es.reentry;
   return result;

@@ -96,7 +96,6 @@ int run(ExecState* es, const Cell* ip, Slot* fp, Instance* inst, const void* con
   }
 
   uint8_t* mem = mem_base(inst);
-  FrameRecord* frames = es->frames_top;
   const std::atomic<uint64_t>* const epoch = es->epoch;
   const uint64_t deadline = es->deadline;
   TrapKind trap_kind = TrapKind::Unreachable;
@@ -137,10 +136,8 @@ int run(ExecState* es, const Cell* ip, Slot* fp, Instance* inst, const void* con
 #include "rill/engine/interp/handlers_simd.inc"
 
 trap:
-  es->frames_top = frames;
   return kTrapBase + static_cast<int>(trap_kind);
 host_trap:
-  es->frames_top = frames;
   return kHostTrap;
 
 #undef OP
