@@ -348,6 +348,35 @@ TEST(InterpExec, ValuesMergingAtALabelDoNotComeFromAStaleAcc) {
   EXPECT_EQ(u32_of(h.call("loop", {vi32(2)})), 13u);
 }
 
+TEST(InterpExec, ConstantStoresWriteTheirValueAndWidth) {
+  // f(p, k): store8(p + k, 0x1ff); store16(p + 4, -2); store64(p + k + 16, c); then
+  // returns load64(p + k + 16) ^ load64(p). The address adds wrap like i32.add.
+  ModuleBuilder b;
+  b.memory(1);
+  b.func(b.type({I32, I32}, {I64}), {},
+         code({{kLocalGet, 0, kLocalGet, 1, kI32Add}, i32c(0x1ff), {kI32Store8, 0, 0, kLocalGet, 0}, i32c(4),
+               {kI32Add}, i32c(-2), {kI32Store16, 1, 0, kLocalGet, 0, kLocalGet, 1, kI32Add},
+               i64c(0x0102030405060708), {kI64Store, 3, 16, kLocalGet, 0, kLocalGet, 1, kI32Add, kI64Load, 3, 16,
+               kLocalGet, 0, kI64Load, 3, 0, kI64Xor}}),
+         "f");
+  Harness h;
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  // p = 100, k = 0: byte 100 = 0xff (truncated), 104..105 = 0xfffe, 116..123 = c.
+  auto r = h.call("f", {vi32(100), vi32(0)});
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r.at(0).i64, 0x0102030405060708ull ^ 0x0000fffe000000ffull);
+  // p = -4, k = 8: p + k = 4 and p + 4 = 0 after wrapping; load64(p) is out of bounds.
+  std::optional<engine::Trap> trap;
+  h.call("f", {vi32(-4), vi32(8)}, &trap);
+  ASSERT_TRUE(trap);
+  EXPECT_EQ(trap->kind, TrapKind::MemoryOutOfBounds);
+  // The wrapped store16 put 0xfffe at 0 (byte 1 = 0xff survives); p = k = 0 then writes
+  // byte 0 = 0xff and 0xfffe at 4.
+  auto m = h.call("f", {vi32(0), vi32(0)});
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m.at(0).i64, 0x0102030405060708ull ^ 0x0000fffe0000ffffull);
+}
+
 TEST(InterpExec, LoadChainsThroughAcc) {
   // mem[0] = 8, mem[8] = 100, mem[16 + 4*i] = 1000 + i; f(i) = load(load(load(0))) ... see below.
   ModuleBuilder b;

@@ -118,6 +118,21 @@ TEST(InterpTranslate, LoadAddressesComeFromAcc) {
   EXPECT_NE(d.find(": Load32UAR_A "), std::string::npos) << d;
 }
 
+TEST(InterpTranslate, ConstantStoresAreImmediatesAndKeepTheAddressFused) {
+  ModuleBuilder b;
+  b.memory(1);
+  // store8(p + k, 0); store(p + 4, -1); store(p, 7)
+  b.func(b.type({I32, I32}, {}), {},
+         code({{kLocalGet, 0, kLocalGet, 1, kI32Add}, i32c(0), {kI32Store8, 0, 0, kLocalGet, 0}, i32c(4),
+               {kI32Add}, i32c(-1), {kI32Store, 2, 0, kLocalGet, 0}, i32c(7), {kI32Store, 2, 0}}));
+  const std::string d = translate(b.build());
+  EXPECT_EQ(count(d, "Store8AR_I"), 1u) << d;
+  EXPECT_EQ(count(d, "Store32AI_I"), 1u) << d;
+  EXPECT_EQ(count(d, "Store32I"), 1u) << d;
+  EXPECT_EQ(count(d, "Const"), 0u) << d;
+  EXPECT_EQ(count(d, "I32Add"), 0u) << d;
+}
+
 TEST(InterpTranslate, AccIsNotUsedAcrossLabels) {
   ModuleBuilder b;
   // (block (result i32) (x + 1) (br_if 0 (x)) drop 7) * 3: the mul follows a label other code

@@ -282,6 +282,9 @@ Result<void> Translator::memory_or_numeric(const wasm::Instr& in) {
 static_assert(static_cast<uint32_t>(IOp::Load64AI) == static_cast<uint32_t>(IOp::Load64) + 2);
 static_assert(static_cast<uint32_t>(IOp::Store8AR) == static_cast<uint32_t>(IOp::Store8) + 3);
 static_assert(static_cast<uint32_t>(IOp::Load16U_A) == static_cast<uint32_t>(IOp::Load16U) + kLoadA);
+static_assert(static_cast<uint32_t>(IOp::Store16I) == static_cast<uint32_t>(IOp::Store16) + 4);
+static_assert(static_cast<uint32_t>(IOp::Store32AI_I) == static_cast<uint32_t>(IOp::Store32) + 5);
+static_assert(static_cast<uint32_t>(IOp::Store64AR_I) == static_cast<uint32_t>(IOp::Store64) + 6);
 static_assert(static_cast<uint32_t>(IOp::Load32UAI_A) == static_cast<uint32_t>(IOp::Load32UAI) + 3);
 static_assert(static_cast<uint32_t>(IOp::I64Load32SAR_A) == static_cast<uint32_t>(IOp::I64Load32SAR) + 3);
 
@@ -329,6 +332,27 @@ void Translator::load(const wasm::Instr& in, IOp iop) {
 void Translator::store(const wasm::Instr& in, IOp iop) {
   const auto off = static_cast<uint32_t>(in.mem.offset);
   const auto top = static_cast<uint32_t>(stack_.size()) - 1;
+  if (in.mem.mem == 0 && stack_[top].kind == Entry::kConst) {
+    // A constant value is an immediate: nothing is materialized, so an address add just
+    // emitted can still fold into the access.
+    const uint64_t bits = stack_[top].bits;
+    pop();
+    const auto base = static_cast<uint32_t>(iop);
+    FusedAddr fa;
+    uint32_t start;
+    if (take_fused_address(top - 1, fa)) {
+      truncate(top - 1);
+      start = fa.imm ? emit_ops(static_cast<IOp>(base + 5), {fa.a, 0, off, fa.b, 0, 0})
+                     : emit_ops(static_cast<IOp>(base + 6), {fa.a, 0, fa.b, off, 0, 0});
+      code_[start + 3].u64 = bits;
+      return;
+    }
+    const uint32_t addr = use(top - 1);
+    truncate(top - 1);
+    start = emit_ops(static_cast<IOp>(base + 4), {addr, off, 0, 0});
+    code_[start + 2].u64 = bits;
+    return;
+  }
   const uint32_t value = use(top);  // first: a materialized constant ends any fusion chance
   FusedAddr fa;
   if (in.mem.mem == 0 && take_fused_address(top - 1, fa)) {
