@@ -91,6 +91,10 @@ def main():
     ap.add_argument("filters", nargs="*", help="suite or suite/test names to run (default: all)")
     opts = ap.parse_args()
 
+    # The tests run in temporary directories: make every path absolute first.
+    opts.suite_root = os.path.abspath(opts.suite_root)
+    opts.rill = os.path.abspath(opts.rill)
+    opts.skips = os.path.abspath(opts.skips)
     if not os.path.isdir(opts.suite_root):
         print(f"WASI test suite not found at {opts.suite_root}, skipping")
         return SKIP_RETURN_CODE
