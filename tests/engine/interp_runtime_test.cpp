@@ -212,6 +212,25 @@ TEST(InterpRuntime, EpochDeadlineInterruptsALoop) {
   EXPECT_EQ(trap->kind, TrapKind::Interrupted);
 }
 
+TEST(InterpRuntime, EpochDeadlineInterruptsABrTableLoop) {
+  // (loop (br_table 1 0 (i32.const 1))) inside a block: the only back edge is the br_table's.
+  ModuleBuilder b;
+  b.func(b.type({}, {}), {},
+         code({{kBlock, kVoid, kLoop, kVoid}, i32c(1), {kBrTable, 1, 1, 0, kEnd, kEnd}}), "spin");
+  Harness h;
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  h.store.set_epoch_deadline(1);
+  std::thread ticker([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    h.engine.increment_epoch();
+  });
+  std::optional<engine::Trap> trap;
+  h.call("spin", {}, &trap);
+  ticker.join();
+  ASSERT_TRUE(trap);
+  EXPECT_EQ(trap->kind, TrapKind::Interrupted);
+}
+
 TEST(InterpRuntime, SimdValuesUseTwoSlots) {
   ModuleBuilder b;
   // (x) -> i32x4.splat(x) + i32x4.splat(x), lane 2;  and (x) -> v128 splat returned in slots 0..1

@@ -500,12 +500,14 @@ void Translator::do_br_table(const wasm::Instr& in) {
   ++stub_stamp_;
   stub_seen_.resize(ctrls_.size(), 0);
   stub_at_.resize(ctrls_.size(), 0);
+  bool backward = false;  // a direct jump to a loop header (stubs branch back through BrB)
   for (uint32_t k = 0; k <= n; ++k) {
     const uint32_t depth = k < n ? in.br_table[k] : in.index;
     Ctrl& t = ctrls_[ctrls_.size() - 1 - depth];
     const uint32_t cell = start + 2 + k;
     if (t.op != Op::Call && !branch_needs_moves(t)) {
       link(t, cell, 0, start);
+      backward = backward || t.op == Op::Loop;
       continue;
     }
     // A stub (moves, then a jump or return) per distinct target, after the table.
@@ -522,6 +524,7 @@ void Translator::do_br_table(const wasm::Instr& in) {
     }
     patch(cell, 0, start, stub_at_[depth]);
   }
+  if (backward) code_[start].handler = handler(IOp::BrTableB);
   dead_ = true;
 }
 
