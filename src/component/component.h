@@ -7,6 +7,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -145,6 +147,20 @@ struct CustomSection {
   uint64_t size = 0;
 };
 
+/// The "component-name" custom section (Binary.md "Name Section"): debug names only. Left empty
+/// when absent or malformed, since a bad name section must not make a component invalid.
+struct ComponentNames {
+  /// The names given to one sort's index space, sorted by index.
+  struct SortNames {
+    Sort sort;
+    std::vector<std::pair<uint32_t, std::string>> names;
+  };
+  std::string component;
+  std::vector<SortNames> sorts;
+  /// The name of index {index} in {sort}'s index space, or empty.
+  std::string_view name(Sort sort, uint32_t index) const;
+};
+
 /// One definition, with the absolute offset where it starts.
 struct Definition {
   std::variant<CoreModule, CoreInstance, CoreType, std::shared_ptr<const Component>, Instance,
@@ -167,6 +183,7 @@ struct Component {
   std::vector<Definition> defs;
   std::vector<SectionInfo> sections;
   std::vector<CustomSection> customs;
+  ComponentNames names;
   uint64_t offset = 0;  ///< absolute offset of the preamble
   uint64_t size = 0;
 };

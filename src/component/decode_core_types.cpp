@@ -90,6 +90,7 @@ Result<Alias> read_core_alias(Reader& r) {
 Result<ModuleDecl> read_module_decl(Reader& r, DecodeContext& ctx) {
   ModuleDecl d;
   d.offset = r.offset();
+  RILL_CHECK_OK(count_definition(ctx, d.offset));
   RILL_TRY(const uint8_t kind, r.u8());
   switch (kind) {
     case 0x00: {

@@ -32,6 +32,9 @@ inline constexpr uint32_t kMaxCoreFuncValues = 1'000;
 inline constexpr uint32_t kMaxCanonOpts = 1'000;
 /// Attributes of one name, instantiate args, inline exports, start args.
 inline constexpr uint32_t kMaxListItems = 100'000;
+/// Definitions and type declarations in one binary, nested components included: each costs
+/// 60-170 bytes of model for as little as one input byte, so this caps the model near 170 MB.
+inline constexpr uint32_t kMaxDefinitions = 1'000'000;
 /// Nesting of components and of component/instance/module types: each level is a native stack
 /// frame of the recursive decoder, so bound it well below any stack limit.
 inline constexpr uint32_t kMaxNestingDepth = 100;
@@ -61,10 +64,14 @@ Error too_many(const char* what, uint64_t offset);
 /// "nesting too deep": past kMaxNestingDepth.
 Error nesting_too_deep(uint64_t offset);
 
-/// Decoder state shared by the section readers: the current nesting depth.
+/// Decoder state shared by the section readers of one binary.
 struct DecodeContext {
-  uint32_t depth = 0;
+  uint32_t depth = 0;        ///< components and component/instance/module types entered
+  uint32_t definitions = 0;  ///< definitions and declarations so far (against kMaxDefinitions)
 };
+
+/// Counts one more definition or declaration at {offset}: "too many definitions" past the cap.
+Result<void> count_definition(DecodeContext& ctx, uint64_t offset);
 
 /// A vector length: at most {limit} and at most the bytes left in {r}.
 Result<uint32_t> read_count(Reader& r, uint32_t limit, const char* what);
@@ -95,6 +102,10 @@ Result<ValType> read_val_type(Reader& r);
 Result<ExternName> read_extern_name(Reader& r);
 Result<ExternType> read_extern_type(Reader& r);
 Result<Alias> read_alias(Reader& r);
+
+/// Decodes a "component-name" section's payload (after the section's name) into {out}; leaves
+/// {out} empty when it is malformed.
+void decode_name_section(Reader r, ComponentNames& out);
 
 Result<CoreType> read_core_type(Reader& r, DecodeContext& ctx);
 Result<Type> read_type(Reader& r, DecodeContext& ctx);

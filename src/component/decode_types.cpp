@@ -180,6 +180,7 @@ Result<ResourceType> read_resource_type(Reader& r) {
 Result<TypeDecl> read_type_decl(Reader& r, DecodeContext& ctx, bool component) {
   TypeDecl d;
   d.offset = r.offset();
+  RILL_CHECK_OK(count_definition(ctx, d.offset));
   RILL_TRY(const uint8_t kind, r.u8());
   switch (kind) {
     case 0x00: {

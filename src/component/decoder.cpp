@@ -23,6 +23,12 @@ Error too_many(const char* what, uint64_t offset) { return Error{std::string("to
 
 Error nesting_too_deep(uint64_t offset) { return Error{"nesting too deep", offset}; }
 
+Result<void> count_definition(DecodeContext& ctx, uint64_t offset) {
+  if (ctx.definitions >= kMaxDefinitions) return too_many("definitions", offset);
+  ++ctx.definitions;
+  return {};
+}
+
 Result<uint32_t> read_count(Reader& r, uint32_t limit, const char* what) {
   const uint64_t at = r.offset();
   RILL_TRY(const uint32_t n, r.u32());
@@ -50,23 +56,44 @@ Result<std::string> read_string(Reader& r) {
   return std::string(s);
 }
 
+namespace {
+
+bool is_core_sort(uint8_t b) { return b <= 0x04 || (b >= 0x10 && b <= 0x12); }
+
+/// The sort named by {kind} (and {core}, read just after it, when {kind} is 0x00) read at {at}.
+Result<Sort> sort_from_bytes(uint8_t kind, uint8_t core, uint64_t at) {
+  if (kind > 0x05) return invalid_leading_byte(kind, "component external kind", at);
+  Sort s;
+  s.kind = static_cast<SortKind>(kind);
+  if (s.kind != SortKind::Core) return s;
+  if (!is_core_sort(core)) return invalid_leading_byte(core, "core sort", at + 1);
+  s.core = static_cast<CoreSort>(core);
+  return s;
+}
+
+/// outeraliassort: core module, core type, component, type.
+bool is_outer_alias_sort(Sort s) {
+  if (s.kind == SortKind::Core) return s.core == CoreSort::Module || s.core == CoreSort::Type;
+  return s.kind == SortKind::Component || s.kind == SortKind::Type;
+}
+
+}  // namespace
+
 Result<CoreSort> read_core_sort(Reader& r) {
   const uint64_t at = r.offset();
   RILL_TRY(const uint8_t b, r.u8());
-  if (b <= 0x04 || (b >= 0x10 && b <= 0x12)) return static_cast<CoreSort>(b);
-  return invalid_leading_byte(b, "core sort", at);
+  if (!is_core_sort(b)) return invalid_leading_byte(b, "core sort", at);
+  return static_cast<CoreSort>(b);
 }
 
 Result<Sort> read_sort(Reader& r) {
   const uint64_t at = r.offset();
-  RILL_TRY(const uint8_t b, r.u8());
-  if (b > 0x05) return invalid_leading_byte(b, "component external kind", at);
-  Sort s;
-  s.kind = static_cast<SortKind>(b);
-  if (s.kind == SortKind::Core) {
-    RILL_TRY(s.core, read_core_sort(r));
+  RILL_TRY(const uint8_t kind, r.u8());
+  uint8_t core = 0;
+  if (kind == 0x00) {
+    RILL_TRY(core, r.u8());
   }
-  return s;
+  return sort_from_bytes(kind, core, at);
 }
 
 Result<SortIdx> read_sort_idx(Reader& r) {
@@ -148,33 +175,24 @@ Result<ExternType> read_extern_type(Reader& r) {
   }
 }
 
-/// outeraliassort: core module, core type, component, type.
-bool is_outer_alias_sort(Sort s) {
-  if (s.kind == SortKind::Core) return s.core == CoreSort::Module || s.core == CoreSort::Type;
-  return s.kind == SortKind::Component || s.kind == SortKind::Type;
-}
-
 Result<Alias> read_alias(Reader& r) {
-  // The sort is read as raw bytes first: an outer alias reports a sort it cannot take (even an
-  // unknown one) as a bad outer alias kind, as the reference decoder does.
+  // The sort's bytes are read before the target: an outer alias reports a sort it cannot take
+  // (even an unknown one) as a bad outer alias kind, as the reference decoder does.
   const uint64_t sort_at = r.offset();
-  RILL_TRY(const uint8_t sort_byte, r.u8());
-  uint8_t core_byte = 0;
-  if (sort_byte == 0x00) {
-    RILL_TRY(core_byte, r.u8());
+  RILL_TRY(const uint8_t kind, r.u8());
+  uint8_t core = 0;
+  if (kind == 0x00) {
+    RILL_TRY(core, r.u8());
   }
   const uint64_t target_at = r.offset();
   RILL_TRY(const uint8_t target, r.u8());
   if (target > 0x02) return invalid_leading_byte(target, "alias", target_at);
-  Reader sr(r.data().subspan(static_cast<size_t>(sort_at - r.base()), static_cast<size_t>(target_at - sort_at)),
-            sort_at);
-  auto sort = read_sort(sr);
+  auto sort = sort_from_bytes(kind, core, sort_at);
   Alias a;
   a.kind = static_cast<AliasKind>(target);
   if (a.kind == AliasKind::Outer && (!sort || !is_outer_alias_sort(*sort))) {
-    const bool core = sort_byte == 0x00;
-    return invalid_leading_byte(core ? core_byte : sort_byte, "component outer alias kind",
-                                core ? sort_at + 1 : sort_at);
+    if (kind == 0x00) return invalid_leading_byte(core, "component outer alias kind", sort_at + 1);
+    return invalid_leading_byte(kind, "component outer alias kind", sort_at);
   }
   if (!sort) return sort.error();
   a.sort = *sort;
@@ -221,10 +239,11 @@ Result<BinaryKind> read_preamble(Reader& r) {
 
 /// Calls {fn(r)} for each item of a vec(...) section, adding the definition it returns.
 template <class F>
-Result<void> read_definitions(Reader& r, Component& c, const char* what, F&& fn) {
+Result<void> read_definitions(Reader& r, Component& c, DecodeContext& ctx, const char* what, F&& fn) {
   RILL_TRY(const uint32_t n, read_count(r, kMaxSectionItems, what));
   for (uint32_t i = 0; i < n; ++i) {
     const uint64_t at = r.offset();
+    RILL_CHECK_OK(count_definition(ctx, at));
     auto def = fn(r);
     if (!def) return std::move(def).error();
     c.defs.push_back(Definition{std::move(*def), at});
@@ -361,6 +380,7 @@ Result<void> read_custom(Reader& r, Component& c) {
   RILL_TRY(s.name, read_string(r));
   s.offset = r.offset();
   s.size = r.remaining();
+  if (s.name == "component-name") decode_name_section(r, c.names);
   r.advance(r.remaining());
   c.customs.push_back(std::move(s));
   return {};
@@ -369,30 +389,35 @@ Result<void> read_custom(Reader& r, Component& c) {
 Result<void> read_section(uint8_t id, Reader& r, Component& c, DecodeContext& ctx) {
   switch (id) {
     case kCustomSection: return read_custom(r, c);
-    case kCoreModuleSection: return read_core_module(r, c);
-    case kCoreInstanceSection: return read_definitions(r, c, "core instances", read_core_instance);
+    case kCoreModuleSection: {
+      RILL_CHECK_OK(count_definition(ctx, r.offset()));
+      return read_core_module(r, c);
+    }
+    case kCoreInstanceSection: return read_definitions(r, c, ctx, "core instances", read_core_instance);
     case kCoreTypeSection:
-      return read_definitions(r, c, "core types", [&](Reader& rr) { return read_core_type(rr, ctx); });
+      return read_definitions(r, c, ctx, "core types", [&](Reader& rr) { return read_core_type(rr, ctx); });
     case kComponentSection: {
       const uint64_t at = r.offset();
+      RILL_CHECK_OK(count_definition(ctx, at));
       RILL_TRY(auto nested, read_component(r, ctx));
       c.defs.push_back(Definition{std::move(nested), at});
       return {};
     }
-    case kInstanceSection: return read_definitions(r, c, "instances", read_instance);
-    case kAliasSection: return read_definitions(r, c, "aliases", read_alias);
+    case kInstanceSection: return read_definitions(r, c, ctx, "instances", read_instance);
+    case kAliasSection: return read_definitions(r, c, ctx, "aliases", read_alias);
     case kTypeSection:
-      return read_definitions(r, c, "types", [&](Reader& rr) { return read_type(rr, ctx); });
-    case kCanonSection: return read_definitions(r, c, "canonical functions", read_canon);
+      return read_definitions(r, c, ctx, "types", [&](Reader& rr) { return read_type(rr, ctx); });
+    case kCanonSection: return read_definitions(r, c, ctx, "canonical functions", read_canon);
     case kStartSection: {
       const uint64_t at = r.offset();
+      RILL_CHECK_OK(count_definition(ctx, at));
       RILL_TRY(Start s, read_start(r));
       c.defs.push_back(Definition{std::move(s), at});
       return {};
     }
-    case kImportSection: return read_definitions(r, c, "imports", read_import);
-    case kExportSection: return read_definitions(r, c, "exports", read_export);
-    case kValueSection: return read_definitions(r, c, "values", read_value);
+    case kImportSection: return read_definitions(r, c, ctx, "imports", read_import);
+    case kExportSection: return read_definitions(r, c, ctx, "exports", read_export);
+    case kValueSection: return read_definitions(r, c, ctx, "values", read_value);
     default: return invalid_leading_byte(id, "component section id", r.offset());
   }
 }

@@ -86,4 +86,28 @@ inline constexpr uint8_t kCustom = 0, kCoreModule = 1, kCoreInstance = 2, kCoreT
                          kInstance = 5, kAlias = 6, kType = 7, kCanon = 8, kStart = 9, kImport = 10,
                          kExport = 11, kValue = 12;
 
+/// One valid component touching every section kind (and a nested component and core module).
+inline Bytes every_section_component() {
+  const Bytes module = cat({kCorePreamble, section(1, {0x01, 0x60, 0x00, 0x00})});
+  return component({
+      section(kCustom, cat({str("note"), {1, 2}})),
+      section(kCoreModule, module),
+      vec_section(kCoreInstance, {cat({{0x00}, u32(0), vec({})})}),
+      vec_section(kCoreType, {cat({{0x60}, vec({{0x7f}}), vec({})}),
+                              cat({{0x50}, vec({cat({{0x03}, str("e"), {0x00}, u32(0)})})})}),
+      section(kComponent, component({vec_section(kImport, {cat({name("f"), {0x01, 0x00}})})})),
+      vec_section(kInstance, {cat({{0x01}, vec({})})}),
+      vec_section(kAlias, {cat({{0x00, 0x00, 0x01}, u32(0), str("f")})}),
+      vec_section(kType, {{0x73}, cat({{0x72}, vec({cat({str("a"), {0x79}})})}),
+                          cat({{0x40}, vec({cat({str("x"), {0x7a}})}), {0x00, 0x73}}),
+                          cat({{0x42}, vec({cat({{0x04}, name("g"), {0x01}, u32(2)})})})}),
+      vec_section(kCanon, {cat({{0x00, 0x00}, u32(0), vec({{0x00}, cat({{0x03}, u32(0)})}), u32(2)}),
+                           cat({{0x02}, u32(0)})}),
+      section(kStart, cat({u32(0), vec({}), u32(0)})),
+      vec_section(kImport, {cat({name("h"), {0x01}, u32(2)})}),
+      vec_section(kExport, {cat({name("g"), {0x01}, u32(0), {0x00}})}),
+      vec_section(kValue, {cat({{0x7f}, u32(1), {0x00}})}),
+  });
+}
+
 }  // namespace rill::component::testing

@@ -93,6 +93,34 @@ TEST(Custom, NameAndPayloadRange) {
   expect_error(component({section(kCustom, {0x05, 'a', 'b'})}), "unexpected end", 11);
 }
 
+TEST(Custom, ComponentNameSection) {
+  const Bytes names = cat({str("component-name"),
+                           section(0, str("my-comp")),
+                           section(1, cat({{0x01}, vec({cat({u32(3), str("three")}), cat({u32(1), str("one")})})})),
+                           section(1, cat({{0x00, 0x11}, vec({cat({u32(0), str("m")})})})),
+                           section(9, {0xff})});  // an unknown subsection is skipped
+  auto c = decode_ok(component({section(kCustom, names)}));
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->names.component, "my-comp");
+  ASSERT_EQ(c->names.sorts.size(), 2u);
+  EXPECT_EQ(c->names.name(Sort{SortKind::Func}, 1), "one");
+  EXPECT_EQ(c->names.name(Sort{SortKind::Func}, 3), "three");
+  EXPECT_EQ(c->names.name(Sort{SortKind::Func}, 2), "");
+  EXPECT_EQ(c->names.name((Sort{SortKind::Core, CoreSort::Module}), 0), "m");
+  EXPECT_EQ(c->names.name(Sort{SortKind::Type}, 0), "");
+}
+
+TEST(Custom, MalformedNameSectionsAreIgnored) {
+  for (const Bytes& payload : {Bytes{0x00, 0x05, 0x01}, section(1, {0x09, 0x00}), section(0, {0x01, 0x61, 0x00}),
+                               cat({section(1, {0x01, 0x00}), section(0, str("late"))})}) {
+    auto c = decode_ok(component({section(kCustom, cat({str("component-name"), payload}))}));
+    ASSERT_TRUE(c);
+    EXPECT_TRUE(c->names.component.empty());
+    EXPECT_TRUE(c->names.sorts.empty());
+    EXPECT_EQ(c->customs.size(), 1u);
+  }
+}
+
 TEST(CoreModule, DecodedByTheCoreDecoder) {
   // (module (type (func)) (func (type 0)))
   const Bytes module = cat({kCorePreamble, section(1, {0x01, 0x60, 0x00, 0x00}), section(3, {0x01, 0x00}),
@@ -323,30 +351,6 @@ TEST(Value, TypeAndByteRange) {
   expect_error(component({vec_section(kValue, {cat({{0x73}, u32(3), {0x01}})})}), "unexpected end", 13);
 }
 
-/// One valid component touching every section kind (and a nested component and core module).
-Bytes every_section_component() {
-  const Bytes module = cat({kCorePreamble, section(1, {0x01, 0x60, 0x00, 0x00})});
-  return component({
-      section(kCustom, cat({str("note"), {1, 2}})),
-      section(kCoreModule, module),
-      vec_section(kCoreInstance, {cat({{0x00}, u32(0), vec({})})}),
-      vec_section(kCoreType, {cat({{0x60}, vec({{0x7f}}), vec({})}),
-                              cat({{0x50}, vec({cat({{0x03}, str("e"), {0x00}, u32(0)})})})}),
-      section(kComponent, component({vec_section(kImport, {cat({name("f"), {0x01, 0x00}})})})),
-      vec_section(kInstance, {cat({{0x01}, vec({})})}),
-      vec_section(kAlias, {cat({{0x00, 0x00, 0x01}, u32(0), str("f")})}),
-      vec_section(kType, {{0x73}, cat({{0x72}, vec({cat({str("a"), {0x79}})})}),
-                          cat({{0x40}, vec({cat({str("x"), {0x7a}})}), {0x00, 0x73}}),
-                          cat({{0x42}, vec({cat({{0x04}, name("g"), {0x01}, u32(2)})})})}),
-      vec_section(kCanon, {cat({{0x00, 0x00}, u32(0), vec({{0x00}, cat({{0x03}, u32(0)})}), u32(2)}),
-                           cat({{0x02}, u32(0)})}),
-      section(kStart, cat({u32(0), vec({}), u32(0)})),
-      vec_section(kImport, {cat({name("h"), {0x01}, u32(2)})}),
-      vec_section(kExport, {cat({name("g"), {0x01}, u32(0), {0x00}})}),
-      vec_section(kValue, {cat({{0x7f}, u32(1), {0x00}})}),
-  });
-}
-
 TEST(Truncation, EveryPrefixOfAValidComponentFailsCleanly) {
   const Bytes full = every_section_component();
   auto c = decode_ok(full);
@@ -387,6 +391,22 @@ TEST(Truncation, EveryShortenedSectionFailsCleanly) {
       EXPECT_LE(p.error().offset, s.offset + shorter) << p.error().to_string();
     }
   }
+}
+
+TEST(Limits, DefinitionsAreCappedAcrossSections) {
+  // kMaxDefinitions (1,000,000) one-byte canon definitions (backpressure.inc) decode; one more
+  // in a further section does not.
+  Bytes half = u32(500'000);
+  half.insert(half.end(), 500'000, 0x24);
+  const Bytes full = component({section(kCanon, half), section(kCanon, half)});
+  auto c = decode_component(full);
+  ASSERT_TRUE(c.has_value()) << c.error().to_string();
+  EXPECT_EQ((*c)->defs.size(), 1'000'000u);
+  const Bytes more = cat({full, vec_section(kCanon, {{0x24}})});
+  auto d = decode_component(more);
+  ASSERT_FALSE(d.has_value());
+  EXPECT_EQ(d.error().message, "too many definitions");
+  EXPECT_EQ(d.error().offset, more.size() - 1);
 }
 
 TEST(Limits, OversizedCountsAreRejectedBeforeAllocating) {
