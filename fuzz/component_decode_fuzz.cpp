@@ -52,10 +52,12 @@ void check_decls(const std::vector<TypeDecl>& decls, size_t size) {
 
 void check_component(const Component& c, size_t size) {
   check_range(c.offset, c.size, size, "component range outside the input");
-  for (const CustomSection& s : c.customs) check_range(s.offset, s.size, size, "custom section outside the input");
+  for (const CustomSection& s : c.customs)
+    check_range(s.offset, s.size, size, "custom section outside the input");
   for (const SectionInfo& s : c.sections) {
     check_range(s.offset, s.size, size, "section outside the input");
-    if (uint64_t{s.first_def} + s.num_defs > c.defs.size()) fail("section definitions out of range", s.offset, size);
+    if (uint64_t{s.first_def} + s.num_defs > c.defs.size())
+      fail("section definitions out of range", s.offset, size);
   }
   for (const Definition& d : c.defs) {
     check_range(d.offset, 1, size, "definition offset outside the input");
@@ -63,7 +65,8 @@ void check_component(const Component& c, size_t size) {
       check_range(m->offset, m->size, size, "core module outside the input");
       if (!m->module) fail("core module without a module", m->offset, size);
     }
-    if (const auto* v = std::get_if<Value>(&d.def)) check_range(v->offset, v->size, size, "value outside the input");
+    if (const auto* v = std::get_if<Value>(&d.def))
+      check_range(v->offset, v->size, size, "value outside the input");
     if (const auto* t = std::get_if<Type>(&d.def)) check_type(*t, size);
     if (const auto* i = std::get_if<Import>(&d.def)) check_name(i->name, size);
     if (const auto* e = std::get_if<Export>(&d.def)) check_name(e->name, size);

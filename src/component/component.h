@@ -42,7 +42,9 @@ struct CoreInstantiate {
   std::vector<CoreInstantiateArg> args;
 };
 /// core:instanceexpr 0x01: an instance made of inline exports.
-struct CoreInstanceFromExports { std::vector<CoreInlineExport> exports; };
+struct CoreInstanceFromExports {
+  std::vector<CoreInlineExport> exports;
+};
 using CoreInstance = std::variant<CoreInstantiate, CoreInstanceFromExports>;
 
 /// instantiatearg: (with n si).
@@ -61,7 +63,9 @@ struct Instantiate {
   std::vector<InstantiateArg> args;
 };
 /// instanceexpr 0x01: an instance made of inline exports.
-struct InstanceFromExports { std::vector<InlineExport> exports; };
+struct InstanceFromExports {
+  std::vector<InlineExport> exports;
+};
 using Instance = std::variant<Instantiate, InstanceFromExports>;
 
 /// canonopt; enumerators are the binary opcodes.
@@ -99,17 +103,18 @@ struct Canon {
   CanonKind kind = CanonKind::Lift;
   /// Lift: core func; Lower: func; resource.* / stream.* / future.*: type index.
   uint32_t index = 0;
-  TypeIdx func_type{};          ///< Lift: the function type
-  std::vector<CanonOpt> opts;   ///< Lift, Lower, task.return, {stream,future}.{read,write}, error-context.{new,debug-message}
+  TypeIdx func_type{};            ///< Lift: the function type
+  std::vector<CanonOpt> opts;     ///< Lift, Lower, task.return, {stream,future}.{read,write},
+                                  ///< error-context.{new,debug-message}
   std::optional<ValType> result;  ///< task.return: its result (absent for none)
-  wasm::ValType core_type;      ///< context.get / context.set
-  uint32_t slot = 0;            ///< context.get / context.set: the context slot index
-  CoreMemIdx memory{};          ///< waitable-set.wait / waitable-set.poll
-  CoreTypeIdx core_func_type{}; ///< thread.new-indirect, thread.spawn-ref, thread.spawn-indirect
-  CoreTableIdx table{};         ///< thread.new-indirect, thread.spawn-indirect
-  bool async = false;           ///< the async? immediate (subtask.cancel, *.cancel-read/write)
-  bool cancellable = false;     ///< the cancel? immediate (waitable-set.*, thread.*)
-  bool shared = false;          ///< the sh? immediate (thread.spawn-*, available-parallelism)
+  wasm::ValType core_type;        ///< context.get / context.set
+  uint32_t slot = 0;              ///< context.get / context.set: the context slot index
+  CoreMemIdx memory{};            ///< waitable-set.wait / waitable-set.poll
+  CoreTypeIdx core_func_type{};   ///< thread.new-indirect, thread.spawn-ref, thread.spawn-indirect
+  CoreTableIdx table{};           ///< thread.new-indirect, thread.spawn-indirect
+  bool async = false;             ///< the async? immediate (subtask.cancel, *.cancel-read/write)
+  bool cancellable = false;       ///< the cancel? immediate (waitable-set.*, thread.*)
+  bool shared = false;            ///< the sh? immediate (thread.spawn-*, available-parallelism)
 };
 
 /// 🪙 start: (start f (value arg)* (result (value))^r).

@@ -11,7 +11,8 @@ namespace rill::component {
 const char* to_string(CanonKind k) {
   switch (k) {
 #define RILL_CANON(name, opcode, text, imm) \
-  case CanonKind::name: return text;
+  case CanonKind::name:                     \
+    return text;
 #include "rill/component/canon.def"
 #undef RILL_CANON
   }
@@ -37,8 +38,22 @@ namespace {
 
 /// The immediate forms named in canon.def.
 enum class Imm : uint8_t {
-  Lift, Lower, None, Type, TaskReturn, Context, Async, TypeOpts, TypeAsync, Opts, CancelMemory,
-  Cancel, TypeTable, SharedType, SharedTypeTable, Shared,
+  Lift,
+  Lower,
+  None,
+  Type,
+  TaskReturn,
+  Context,
+  Async,
+  TypeOpts,
+  TypeAsync,
+  Opts,
+  CancelMemory,
+  Cancel,
+  TypeTable,
+  SharedType,
+  SharedTypeTable,
+  Shared,
 };
 
 struct CanonInfo {
@@ -48,8 +63,11 @@ struct CanonInfo {
 
 /// Opcode -> immediates, built from canon.def (opcodes are below 0x80).
 constexpr auto kCanonTable = [] {
-  struct Table { CanonInfo info[0x80]; } t{};
-#define RILL_CANON(name, opcode, text, immediates) t.info[opcode] = CanonInfo{true, Imm::immediates};
+  struct Table {
+    CanonInfo info[0x80];
+  } t{};
+#define RILL_CANON(name, opcode, text, immediates) \
+  t.info[opcode] = CanonInfo{true, Imm::immediates};
 #include "rill/component/canon.def"
 #undef RILL_CANON
   return t;
@@ -65,7 +83,9 @@ Result<std::vector<CanonOpt>> read_opts(Reader& r) {
     if (kind > 0x07) return invalid_leading_byte(kind, "canonical option", o.offset);
     o.kind = static_cast<CanonOptKind>(kind);
     switch (o.kind) {
-      case CanonOptKind::Memory: case CanonOptKind::Realloc: case CanonOptKind::PostReturn:
+      case CanonOptKind::Memory:
+      case CanonOptKind::Realloc:
+      case CanonOptKind::PostReturn:
       case CanonOptKind::Callback: {
         RILL_TRY(o.index, r.u32());
         break;
@@ -144,7 +164,10 @@ Result<void> read_immediates(Imm imm, Reader& r, Canon& c) {
       RILL_TRY(c.cancellable, read_bool(r));
       return {};
     }
-    case Imm::TypeTable: case Imm::SharedType: case Imm::SharedTypeTable: case Imm::Shared: {
+    case Imm::TypeTable:
+    case Imm::SharedType:
+    case Imm::SharedTypeTable:
+    case Imm::Shared: {
       if (imm != Imm::TypeTable) {
         RILL_TRY(c.shared, read_bool(r));
       }
@@ -165,7 +188,8 @@ Result<void> read_immediates(Imm imm, Reader& r, Canon& c) {
 Result<Canon> read_canon(Reader& r) {
   const uint64_t at = r.offset();
   RILL_TRY(const uint8_t op, r.u8());
-  if (op >= 0x80 || !kCanonTable.info[op].known) return invalid_leading_byte(op, "canonical function", at);
+  if (op >= 0x80 || !kCanonTable.info[op].known)
+    return invalid_leading_byte(op, "canonical function", at);
   Canon c;
   c.kind = static_cast<CanonKind>(op);
   RILL_CHECK_OK(read_immediates(kCanonTable.info[op].imm, r, c));

@@ -64,8 +64,7 @@ Result<CoreExternType> read_core_extern_type(Reader& r) {
       t.func_type = CoreTypeIdx{i};
       break;
     }
-    default:
-      return invalid_leading_byte(kind, "core external kind", at);
+    default: return invalid_leading_byte(kind, "core external kind", at);
   }
   t.kind = static_cast<wasm::ExternKind>(kind);
   return t;
@@ -153,15 +152,15 @@ Result<CoreCompType> read_comp_type(uint8_t op, Reader& r, uint64_t at) {
       return CoreCompType{std::move(f)};
     }
     case 0x5f: {
-      RILL_TRY(auto fields, read_vec<CoreFieldType>(r, kMaxTypeMembers, "struct fields", read_field_type));
+      RILL_TRY(auto fields,
+               read_vec<CoreFieldType>(r, kMaxTypeMembers, "struct fields", read_field_type));
       return CoreCompType{CoreStructType{std::move(fields)}};
     }
     case 0x5e: {
       RILL_TRY(CoreFieldType elem, read_field_type(r));
       return CoreCompType{CoreArrayType{elem}};
     }
-    default:
-      return invalid_leading_byte(op, "core composite type", at);
+    default: return invalid_leading_byte(op, "core composite type", at);
   }
 }
 
@@ -232,13 +231,14 @@ Result<CoreType> read_core_type(Reader& r, DecodeContext& ctx) {
       t.type = CoreRecType{{std::move(st)}, false};
       return t;
     }
-    case 0x4f: case 0x5e: case 0x5f: {
+    case 0x4f:
+    case 0x5e:
+    case 0x5f: {
       RILL_TRY(CoreSubType st, read_sub_type(op, r, t.offset));
       t.type = CoreRecType{{std::move(st)}, false};
       return t;
     }
-    default:
-      return invalid_leading_byte(op, "core type", t.offset);
+    default: return invalid_leading_byte(op, "core type", t.offset);
   }
 }
 

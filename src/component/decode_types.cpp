@@ -94,7 +94,8 @@ Result<DefValType> read_def_val_type(uint8_t op, Reader& r, uint64_t at) {
   if (is_prim_val_type(op)) return DefValType{static_cast<PrimValType>(op)};
   switch (op) {
     case 0x72: {
-      RILL_TRY(auto fields, read_vec<LabeledValType>(r, kMaxTypeMembers, "record fields", read_labeled));
+      RILL_TRY(auto fields,
+               read_vec<LabeledValType>(r, kMaxTypeMembers, "record fields", read_labeled));
       return DefValType{RecordType{std::move(fields)}};
     }
     case 0x71: {
@@ -114,9 +115,11 @@ Result<DefValType> read_def_val_type(uint8_t op, Reader& r, uint64_t at) {
       RILL_TRY(auto types, read_vec<ValType>(r, kMaxTypeMembers, "tuple types", read_val_type));
       return DefValType{TupleType{std::move(types)}};
     }
-    case 0x6e: case 0x6d: {
-      RILL_TRY(auto labels, read_vec<std::string>(r, kMaxTypeMembers, op == 0x6e ? "flags" : "enum cases",
-                                                  read_string));
+    case 0x6e:
+    case 0x6d: {
+      RILL_TRY(auto labels,
+               read_vec<std::string>(r, kMaxTypeMembers, op == 0x6e ? "flags" : "enum cases",
+                                     read_string));
       if (op == 0x6e) return DefValType{FlagsType{std::move(labels)}};
       return DefValType{EnumType{std::move(labels)}};
     }
@@ -152,15 +155,15 @@ Result<DefValType> read_def_val_type(uint8_t op, Reader& r, uint64_t at) {
       RILL_TRY(m.value, read_val_type(r));
       return DefValType{m};
     }
-    default:
-      return invalid_leading_byte(op, "component defined type", at);
+    default: return invalid_leading_byte(op, "component defined type", at);
   }
 }
 
 Result<FuncType> read_func_type(bool async, Reader& r) {
   FuncType f;
   f.async = async;
-  RILL_TRY(f.params, read_vec<LabeledValType>(r, kMaxFuncParams, "function parameters", read_labeled));
+  RILL_TRY(f.params,
+           read_vec<LabeledValType>(r, kMaxFuncParams, "function parameters", read_labeled));
   RILL_TRY(f.result, read_result_list(r));
   return f;
 }
@@ -198,7 +201,8 @@ Result<TypeDecl> read_type_decl(Reader& r, DecodeContext& ctx, bool component) {
       d.decl = std::move(a);
       break;
     }
-    case 0x03: case 0x04: {
+    case 0x03:
+    case 0x04: {
       if (kind == 0x03 && !component) {
         return invalid_leading_byte(kind, "component or instance type declaration", d.offset);
       }
@@ -208,8 +212,7 @@ Result<TypeDecl> read_type_decl(Reader& r, DecodeContext& ctx, bool component) {
       d.decl = std::move(e);
       break;
     }
-    default:
-      return invalid_leading_byte(kind, "component or instance type declaration", d.offset);
+    default: return invalid_leading_byte(kind, "component or instance type declaration", d.offset);
   }
   d.kind = static_cast<TypeDecl::Kind>(kind);
   return d;
@@ -259,7 +262,8 @@ Result<Type> read_type(Reader& r, DecodeContext& ctx) {
   t.offset = r.offset();
   RILL_TRY(const uint8_t op, r.u8());
   switch (op) {
-    case 0x40: case 0x43: {
+    case 0x40:
+    case 0x43: {
       RILL_TRY(FuncType f, read_func_type(op == 0x43, r));
       t.type = std::move(f);
       return t;

@@ -19,7 +19,9 @@ Error invalid_leading_byte(uint8_t byte, const char* what, uint64_t offset) {
   return Error{std::string("invalid leading byte ") + buf + " for " + what, offset};
 }
 
-Error too_many(const char* what, uint64_t offset) { return Error{std::string("too many ") + what, offset}; }
+Error too_many(const char* what, uint64_t offset) {
+  return Error{std::string("too many ") + what, offset};
+}
 
 Error nesting_too_deep(uint64_t offset) { return Error{"nesting too deep", offset}; }
 
@@ -136,7 +138,9 @@ Result<ExternType> read_extern_type(Reader& r) {
       RILL_TRY(t.index, r.u32());
       return t;
     }
-    case 0x01: case 0x04: case 0x05: {
+    case 0x01:
+    case 0x04:
+    case 0x05: {
       t.kind = static_cast<ExternKind>(kind);
       RILL_TRY(t.index, r.u32());
       return t;
@@ -170,8 +174,7 @@ Result<ExternType> read_extern_type(Reader& r) {
       t.type_bound.index = TypeIdx{i};
       return t;
     }
-    default:
-      return invalid_leading_byte(kind, "component external kind", at);
+    default: return invalid_leading_byte(kind, "component external kind", at);
   }
 }
 
@@ -239,7 +242,8 @@ Result<BinaryKind> read_preamble(Reader& r) {
 
 /// Calls {fn(r)} for each item of a vec(...) section, adding the definition it returns.
 template <class F>
-Result<void> read_definitions(Reader& r, Component& c, DecodeContext& ctx, const char* what, F&& fn) {
+Result<void> read_definitions(Reader& r, Component& c, DecodeContext& ctx, const char* what,
+                              F&& fn) {
   RILL_TRY(const uint32_t n, read_count(r, kMaxSectionItems, what));
   for (uint32_t i = 0; i < n; ++i) {
     const uint64_t at = r.offset();
@@ -393,9 +397,11 @@ Result<void> read_section(uint8_t id, Reader& r, Component& c, DecodeContext& ct
       RILL_CHECK_OK(count_definition(ctx, r.offset()));
       return read_core_module(r, c);
     }
-    case kCoreInstanceSection: return read_definitions(r, c, ctx, "core instances", read_core_instance);
+    case kCoreInstanceSection:
+      return read_definitions(r, c, ctx, "core instances", read_core_instance);
     case kCoreTypeSection:
-      return read_definitions(r, c, ctx, "core types", [&](Reader& rr) { return read_core_type(rr, ctx); });
+      return read_definitions(r, c, ctx, "core types",
+                              [&](Reader& rr) { return read_core_type(rr, ctx); });
     case kComponentSection: {
       const uint64_t at = r.offset();
       RILL_CHECK_OK(count_definition(ctx, at));
@@ -427,7 +433,8 @@ Result<std::shared_ptr<const Component>> read_component(Reader& r, DecodeContext
   const uint64_t start = r.offset();
   if (ctx.depth >= kMaxNestingDepth) return nesting_too_deep(start);
   RILL_TRY(const BinaryKind kind, read_preamble(r));
-  if (kind != BinaryKind::Component) return Error{"expected a version header for a component", start + 4};
+  if (kind != BinaryKind::Component)
+    return Error{"expected a version header for a component", start + 4};
   auto c = std::make_shared<Component>();
   c->offset = start;
   c->size = r.remaining() + 8;

@@ -34,8 +34,7 @@ Result<ComponentNames::SortNames> read_sort_names(Reader& r) {
     RILL_TRY(std::string name, read_string(r));
     s.names.emplace_back(index, std::move(name));
   }
-  std::stable_sort(s.names.begin(), s.names.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(s.names.begin(), s.names.end());
   return s;
 }
 

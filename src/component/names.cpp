@@ -18,7 +18,8 @@ bool for_each_piece(std::string_view s, char sep, F&& f) {
   size_t start = 0;
   for (;;) {
     const size_t end = s.find(sep, start);
-    const std::string_view piece = s.substr(start, end == std::string_view::npos ? end : end - start);
+    const std::string_view piece =
+        s.substr(start, end == std::string_view::npos ? end : end - start);
     if (piece.empty() || !f(piece)) return false;
     if (end == std::string_view::npos) return true;
     start = end + 1;
@@ -30,9 +31,12 @@ bool is_fragment(std::string_view f, bool first, bool lower_only) {
   if (first && !is_lower(f[0]) && !is_upper(f[0])) return false;
   bool lower = false, upper = false;
   for (char c : f) {
-    if (is_lower(c)) lower = true;
-    else if (is_upper(c)) upper = true;
-    else if (!is_digit(c)) return false;
+    if (is_lower(c))
+      lower = true;
+    else if (is_upper(c))
+      upper = true;
+    else if (!is_digit(c))
+      return false;
   }
   if (lower_only) return !upper;
   return !(lower && upper);
@@ -119,8 +123,10 @@ bool is_valid_semver(std::string_view s) {
 
 bool is_canon_version(std::string_view s) {
   if (s == "0.0.0") return true;
-  if (s.starts_with("0.0.")) s.remove_prefix(4);
-  else if (s.starts_with("0.")) s.remove_prefix(2);
+  if (s.starts_with("0.0."))
+    s.remove_prefix(4);
+  else if (s.starts_with("0."))
+    s.remove_prefix(2);
   return is_numeric_id(s) && s[0] != '0';
 }
 
@@ -148,17 +154,19 @@ Result<InterfaceName> parse_interface_name(std::string_view s, uint64_t offset) 
   if (slash == std::string_view::npos) return name_error(s, "is not a valid extern name", offset);
   std::string_view head = rest.substr(0, slash);
   const size_t last_colon = head.rfind(':');
-  if (last_colon == std::string_view::npos) return name_error(s, "is not a valid extern name", offset);
+  if (last_colon == std::string_view::npos)
+    return name_error(s, "is not a valid extern name", offset);
   bool ok = for_each_piece(head.substr(0, last_colon), ':', [&](std::string_view ns) {
     n.namespaces.push_back(ns);
     return true;
   });
   n.package = head.substr(last_colon + 1);
   ok = ok && for_each_piece(rest.substr(slash + 1), '/', [&](std::string_view p) {
-    n.projections.push_back(p);
-    return true;
-  });
-  if (!ok || n.package.empty()) return name_error(s, "is not a valid extern name: empty identifier segment", offset);
+         n.projections.push_back(p);
+         return true;
+       });
+  if (!ok || n.package.empty())
+    return name_error(s, "is not a valid extern name: empty identifier segment", offset);
   for (std::string_view ns : n.namespaces) {
     if (!is_words(ns)) return name_error(ns, "is not in kebab case", offset);
   }
@@ -199,7 +207,8 @@ std::string strongly_unique_key(std::string_view name) {
     if (!std::string_view(key).starts_with(prefix)) continue;
     std::string rest = key.substr(prefix.size());
     const size_t dot = rest.find('.');
-    if (dot != std::string::npos && rest.compare(0, dot, rest, dot + 1) == 0) return rest.substr(0, dot);
+    if (dot != std::string::npos && rest.compare(0, dot, rest, dot + 1) == 0)
+      return rest.substr(0, dot);
     return rest;
   }
   return key;

@@ -26,7 +26,7 @@ bool is_semver_suffix(std::string_view s);
 
 /// An interfacename: `ns:pkg/iface@version`; 🪺 nesting gives several namespaces/projections.
 struct InterfaceName {
-  std::vector<std::string_view> namespaces;   ///< at least one
+  std::vector<std::string_view> namespaces;  ///< at least one
   std::string_view package;
   std::vector<std::string_view> projections;  ///< at least one (the interface, then nested items)
   std::string_view version;                   ///< empty when there is none (no '@')
@@ -47,9 +47,9 @@ enum class NameKind : uint8_t {
 /// A parsed externname; views point into the parsed string.
 struct ParsedName {
   NameKind kind = NameKind::Label;
-  std::string_view label;     ///< Label: the label; Constructor/Method/Static: the resource
-  std::string_view member;    ///< Method/Static: the function's label
-  InterfaceName interface;    ///< Interface only
+  std::string_view label;   ///< Label: the label; Constructor/Method/Static: the resource
+  std::string_view member;  ///< Method/Static: the function's label
+  InterfaceName interface;  ///< Interface only
 };
 
 /// Parses an externname; the error names what is wrong ("`a_b` is not in kebab case") at

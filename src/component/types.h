@@ -27,7 +27,9 @@ enum class CoreModuleIdx : uint32_t {};
 enum class CoreInstanceIdx : uint32_t {};
 
 template <class E>
-constexpr uint32_t idx(E e) { return static_cast<uint32_t>(e); }
+constexpr uint32_t idx(E e) {
+  return static_cast<uint32_t>(e);
+}
 
 /// primvaltype; enumerators are the binary opcodes.
 enum class PrimValType : uint8_t {
@@ -80,40 +82,60 @@ struct LabeledValType {
   friend bool operator==(const LabeledValType&, const LabeledValType&) = default;
 };
 
-struct RecordType { std::vector<LabeledValType> fields; };
+struct RecordType {
+  std::vector<LabeledValType> fields;
+};
 /// One case of a variant; the payload type is optional.
 struct VariantCase {
   std::string label;
   std::optional<ValType> type;
 };
-struct VariantType { std::vector<VariantCase> cases; };
+struct VariantType {
+  std::vector<VariantCase> cases;
+};
 /// (list t) or, with {length}, the fixed-size (list t len) of opcode 0x67.
 struct ListType {
   ValType elem;
   std::optional<uint32_t> length;
 };
-struct TupleType { std::vector<ValType> types; };
-struct FlagsType { std::vector<std::string> labels; };
-struct EnumType { std::vector<std::string> labels; };
-struct OptionType { ValType type; };
+struct TupleType {
+  std::vector<ValType> types;
+};
+struct FlagsType {
+  std::vector<std::string> labels;
+};
+struct EnumType {
+  std::vector<std::string> labels;
+};
+struct OptionType {
+  ValType type;
+};
 struct ResultType {
   std::optional<ValType> ok;
   std::optional<ValType> err;
 };
-struct OwnType { TypeIdx resource; };
-struct BorrowType { TypeIdx resource; };
+struct OwnType {
+  TypeIdx resource;
+};
+struct BorrowType {
+  TypeIdx resource;
+};
 /// (stream t?); no element type is a stream of bare readiness signals.
-struct StreamType { std::optional<ValType> elem; };
-struct FutureType { std::optional<ValType> elem; };
+struct StreamType {
+  std::optional<ValType> elem;
+};
+struct FutureType {
+  std::optional<ValType> elem;
+};
 struct MapType {
   ValType key;
   ValType value;
 };
 
 /// defvaltype: a primitive or one of the type constructors.
-using DefValType = std::variant<PrimValType, RecordType, VariantType, ListType, TupleType,
-                                FlagsType, EnumType, OptionType, ResultType, OwnType, BorrowType,
-                                StreamType, FutureType, MapType>;
+using DefValType =
+    std::variant<PrimValType, RecordType, VariantType, ListType, TupleType, FlagsType, EnumType,
+                 OptionType, ResultType, OwnType, BorrowType, StreamType, FutureType, MapType>;
 
 /// functype (0x40, or 0x43 for `async`). {result} is absent for the empty result list.
 struct FuncType {
@@ -220,9 +242,9 @@ enum class ExternKind : uint8_t {
 /// externtype: what an import or export declares.
 struct ExternType {
   ExternKind kind = ExternKind::Func;
-  uint32_t index = 0;     ///< the type index (core type index for CoreModule); not for Value/Type
-  TypeBound type_bound;   ///< Type only
-  ValueBound value_bound; ///< Value only
+  uint32_t index = 0;      ///< the type index (core type index for CoreModule); not for Value/Type
+  TypeBound type_bound;    ///< Type only
+  ValueBound value_bound;  ///< Value only
 };
 
 /// importdecl / exportdecl.
@@ -252,7 +274,9 @@ struct Alias {
 struct ModuleDecl;
 
 /// core:moduletype: (module md*).
-struct ModuleType { std::vector<ModuleDecl> decls; };
+struct ModuleType {
+  std::vector<ModuleDecl> decls;
+};
 
 /// A packed field storage type of WebAssembly 3.0 (GC); enumerators are the binary opcodes.
 enum class PackedType : uint8_t { I8 = 0x78, I16 = 0x77 };
@@ -262,8 +286,12 @@ struct CoreFieldType {
   std::variant<wasm::ValType, PackedType> storage;
   bool mut = false;
 };
-struct CoreStructType { std::vector<CoreFieldType> fields; };
-struct CoreArrayType { CoreFieldType elem; };
+struct CoreStructType {
+  std::vector<CoreFieldType> fields;
+};
+struct CoreArrayType {
+  CoreFieldType elem;
+};
 /// comptype: func (0x60), struct (0x5f) or array (0x5e).
 using CoreCompType = std::variant<wasm::FuncType, CoreStructType, CoreArrayType>;
 
@@ -290,10 +318,10 @@ struct CoreType {
 /// core:import / the type of a core:exportdecl.
 struct CoreExternType {
   wasm::ExternKind kind = wasm::ExternKind::Func;
-  CoreTypeIdx func_type{};   ///< Func, Tag
-  wasm::TableType table;     ///< Table
-  wasm::MemoryType memory;   ///< Memory
-  wasm::GlobalType global;   ///< Global
+  CoreTypeIdx func_type{};  ///< Func, Tag
+  wasm::TableType table;    ///< Table
+  wasm::MemoryType memory;  ///< Memory
+  wasm::GlobalType global;  ///< Global
 };
 
 struct CoreImportDecl {
@@ -316,9 +344,13 @@ struct ModuleDecl {
 struct TypeDecl;
 
 /// componenttype: (component cd*). Imports appear only here.
-struct ComponentType { std::vector<TypeDecl> decls; };
+struct ComponentType {
+  std::vector<TypeDecl> decls;
+};
 /// instancetype: (instance id*).
-struct InstanceType { std::vector<TypeDecl> decls; };
+struct InstanceType {
+  std::vector<TypeDecl> decls;
+};
 
 /// type / deftype.
 struct Type {

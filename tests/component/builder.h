@@ -52,7 +52,9 @@ inline Bytes str(std::string_view s) {
 }
 
 /// section_N(payload): id, size, payload.
-inline Bytes section(uint8_t id, const Bytes& payload) { return cat({{id}, u32(payload.size()), payload}); }
+inline Bytes section(uint8_t id, const Bytes& payload) {
+  return cat({{id}, u32(payload.size()), payload});
+}
 
 /// A vec(...) section: id, size, count, items.
 inline Bytes vec_section(uint8_t id, std::initializer_list<Bytes> items) {
@@ -82,9 +84,9 @@ inline Bytes component(std::initializer_list<Bytes> sections) {
 inline Bytes name(std::string_view s) { return cat({{0x00}, str(s)}); }
 
 // Section ids (Binary.md "Component Definitions").
-inline constexpr uint8_t kCustom = 0, kCoreModule = 1, kCoreInstance = 2, kCoreType = 3, kComponent = 4,
-                         kInstance = 5, kAlias = 6, kType = 7, kCanon = 8, kStart = 9, kImport = 10,
-                         kExport = 11, kValue = 12;
+inline constexpr uint8_t kCustom = 0, kCoreModule = 1, kCoreInstance = 2, kCoreType = 3,
+                         kComponent = 4, kInstance = 5, kAlias = 6, kType = 7, kCanon = 8,
+                         kStart = 9, kImport = 10, kExport = 11, kValue = 12;
 
 /// One valid component touching every section kind (and a nested component and core module).
 inline Bytes every_section_component() {
@@ -98,11 +100,13 @@ inline Bytes every_section_component() {
       section(kComponent, component({vec_section(kImport, {cat({name("f"), {0x01, 0x00}})})})),
       vec_section(kInstance, {cat({{0x01}, vec({})})}),
       vec_section(kAlias, {cat({{0x00, 0x00, 0x01}, u32(0), str("f")})}),
-      vec_section(kType, {{0x73}, cat({{0x72}, vec({cat({str("a"), {0x79}})})}),
+      vec_section(kType, {{0x73},
+                          cat({{0x72}, vec({cat({str("a"), {0x79}})})}),
                           cat({{0x40}, vec({cat({str("x"), {0x7a}})}), {0x00, 0x73}}),
                           cat({{0x42}, vec({cat({{0x04}, name("g"), {0x01}, u32(2)})})})}),
-      vec_section(kCanon, {cat({{0x00, 0x00}, u32(0), vec({{0x00}, cat({{0x03}, u32(0)})}), u32(2)}),
-                           cat({{0x02}, u32(0)})}),
+      vec_section(kCanon,
+                  {cat({{0x00, 0x00}, u32(0), vec({{0x00}, cat({{0x03}, u32(0)})}), u32(2)}),
+                   cat({{0x02}, u32(0)})}),
       section(kStart, cat({u32(0), vec({}), u32(0)})),
       vec_section(kImport, {cat({name("h"), {0x01}, u32(2)})}),
       vec_section(kExport, {cat({name("g"), {0x01}, u32(0), {0x00}})}),

@@ -24,17 +24,24 @@ Result<Canon> decode_canon(const Bytes& canon) {
 }
 
 TEST(Canon, LiftWithEveryOption) {
-  const Bytes opts = vec({{0x00}, {0x01}, {0x02}, cat({{0x03}, u32(1)}), cat({{0x04}, u32(2)}),
-                          cat({{0x05}, u32(3)}), {0x06}, cat({{0x07}, u32(4)})});
+  const Bytes opts = vec({{0x00},
+                          {0x01},
+                          {0x02},
+                          cat({{0x03}, u32(1)}),
+                          cat({{0x04}, u32(2)}),
+                          cat({{0x05}, u32(3)}),
+                          {0x06},
+                          cat({{0x07}, u32(4)})});
   auto c = decode_canon(cat({{0x00, 0x00}, u32(9), opts, u32(5)}));
   ASSERT_TRUE(c) << c.error().to_string();
   EXPECT_EQ(c->kind, CanonKind::Lift);
   EXPECT_EQ(c->index, 9u);
   EXPECT_EQ(idx(c->func_type), 5u);
   ASSERT_EQ(c->opts.size(), 8u);
-  const CanonOptKind kinds[] = {CanonOptKind::Utf8,    CanonOptKind::Utf16,      CanonOptKind::Latin1Utf16,
-                                CanonOptKind::Memory,  CanonOptKind::Realloc,    CanonOptKind::PostReturn,
-                                CanonOptKind::Async,   CanonOptKind::Callback};
+  const CanonOptKind kinds[] = {CanonOptKind::Utf8,        CanonOptKind::Utf16,
+                                CanonOptKind::Latin1Utf16, CanonOptKind::Memory,
+                                CanonOptKind::Realloc,     CanonOptKind::PostReturn,
+                                CanonOptKind::Async,       CanonOptKind::Callback};
   for (size_t i = 0; i < 8; ++i) EXPECT_EQ(c->opts[i].kind, kinds[i]) << to_string(kinds[i]);
   EXPECT_EQ(c->opts[3].index, 1u);
   EXPECT_EQ(c->opts[7].index, 4u);
@@ -71,15 +78,21 @@ struct BuiltIn {
 };
 
 void no_check(const Canon&) {}
-auto index_is(uint32_t i) { return [i](const Canon& c) { EXPECT_EQ(c.index, i); }; }
+auto index_is(uint32_t i) {
+  return [i](const Canon& c) { EXPECT_EQ(c.index, i); };
+}
 auto async_index_is(uint32_t i) {
   return [i](const Canon& c) {
     EXPECT_EQ(c.index, i);
     EXPECT_TRUE(c.async);
   };
 }
-auto opts_size_is(size_t n) { return [n](const Canon& c) { EXPECT_EQ(c.opts.size(), n); }; }
-auto cancellable_is(bool b) { return [b](const Canon& c) { EXPECT_EQ(c.cancellable, b); }; }
+auto opts_size_is(size_t n) {
+  return [n](const Canon& c) { EXPECT_EQ(c.opts.size(), n); };
+}
+auto cancellable_is(bool b) {
+  return [b](const Canon& c) { EXPECT_EQ(c.cancellable, b); };
+}
 
 std::vector<BuiltIn> built_ins() {
   const Bytes one_opt = vec({cat({{0x03}, u32(0)})});
@@ -152,7 +165,9 @@ std::vector<BuiltIn> built_ins() {
          EXPECT_FALSE(c.shared);
          EXPECT_EQ(idx(c.table), 1u);
        }},
-      {CanonKind::ThreadAvailableParallelism, {0x01}, [](const Canon& c) { EXPECT_TRUE(c.shared); }},
+      {CanonKind::ThreadAvailableParallelism,
+       {0x01},
+       [](const Canon& c) { EXPECT_TRUE(c.shared); }},
   };
 }
 
@@ -194,15 +209,16 @@ TEST(Canon, UnknownOpcodesNameTheByteAndOffset) {
     auto c = decode_canon({static_cast<uint8_t>(op), 0x00, 0x00, 0x00, 0x00});
     ASSERT_FALSE(c) << op;
     char expected[64];
-    std::snprintf(expected, sizeof expected, "invalid leading byte (0x%x) for canonical function", op);
+    std::snprintf(expected, sizeof expected, "invalid leading byte (0x%x) for canonical function",
+                  op);
     EXPECT_EQ(c.error().message, expected);
     EXPECT_EQ(c.error().offset, kCanonAt);
   }
 }
 
 TEST(Canon, BooleanImmediatesAreZeroOrOne) {
-  for (const Bytes& b : {Bytes{0x0c, 0x02}, Bytes{0x06, 0x02}, Bytes{0x20, 0x02, 0x00}, Bytes{0x11, 0x00, 0x02},
-                         Bytes{0x42, 0x02}}) {
+  for (const Bytes& b : {Bytes{0x0c, 0x02}, Bytes{0x06, 0x02}, Bytes{0x20, 0x02, 0x00},
+                         Bytes{0x11, 0x00, 0x02}, Bytes{0x42, 0x02}}) {
     auto c = decode_canon(b);
     ASSERT_FALSE(c);
     EXPECT_EQ(c.error().message, "invalid boolean value");

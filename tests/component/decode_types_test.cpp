@@ -35,7 +35,8 @@ void expect_type_error(const Bytes& t, const std::string& message, uint64_t offs
   EXPECT_EQ(c.error().message, message);
   EXPECT_EQ(c.error().offset, offset);
 }
-constexpr uint64_t kTypeAt = 11;  // first byte of the only type in component({vec_section(kType, ...)})
+constexpr uint64_t kTypeAt =
+    11;  // first byte of the only type in component({vec_section(kType, ...)})
 
 CoreType decode_core_type(const Bytes& t) {
   auto c = decode_component(component({vec_section(kCoreType, {t})}));
@@ -45,9 +46,10 @@ CoreType decode_core_type(const Bytes& t) {
 }
 
 TEST(Types, EveryPrimitive) {
-  const PrimValType prims[] = {PrimValType::Bool, PrimValType::S8,  PrimValType::U8,  PrimValType::S16,
-                               PrimValType::U16,  PrimValType::S32, PrimValType::U32, PrimValType::S64,
-                               PrimValType::U64,  PrimValType::F32, PrimValType::F64, PrimValType::Char,
+  const PrimValType prims[] = {PrimValType::Bool,   PrimValType::S8,          PrimValType::U8,
+                               PrimValType::S16,    PrimValType::U16,         PrimValType::S32,
+                               PrimValType::U32,    PrimValType::S64,         PrimValType::U64,
+                               PrimValType::F32,    PrimValType::F64,         PrimValType::Char,
                                PrimValType::String, PrimValType::ErrorContext};
   for (PrimValType p : prims) {
     EXPECT_EQ(decode_def_val<PrimValType>({static_cast<uint8_t>(p)}), p) << to_string(p);
@@ -60,20 +62,24 @@ TEST(Types, EveryPrimitive) {
 TEST(Types, ValTypeIndicesAreNonNegativeSleb) {
   EXPECT_EQ(decode_def_val<ListType>({0x70, 0x05}).elem, ValType::index(TypeIdx{5}));
   EXPECT_EQ(decode_def_val<ListType>(cat({{0x70}, s33(64)})).elem, ValType::index(TypeIdx{64}));
-  EXPECT_EQ(decode_def_val<ListType>(cat({{0x70}, s33(0xffffffff)})).elem, ValType::index(TypeIdx{0xffffffff}));
+  EXPECT_EQ(decode_def_val<ListType>(cat({{0x70}, s33(0xffffffff)})).elem,
+            ValType::index(TypeIdx{0xffffffff}));
   // 0x40 alone is SLEB -64: no primitive has that opcode.
-  expect_type_error({0x70, 0x40}, "invalid leading byte (0x40) for component value type", kTypeAt + 1);
-  expect_type_error({0x70, 0x72}, "invalid leading byte (0x72) for component value type", kTypeAt + 1);
+  expect_type_error({0x70, 0x40}, "invalid leading byte (0x40) for component value type",
+                    kTypeAt + 1);
+  expect_type_error({0x70, 0x72}, "invalid leading byte (0x72) for component value type",
+                    kTypeAt + 1);
 }
 
 TEST(Types, RecordVariantTupleFlagsEnum) {
-  const auto rec = decode_def_val<RecordType>(cat({{0x72}, vec({cat({str("a"), {0x79}}), cat({str("b"), {0x03}})})}));
+  const auto rec = decode_def_val<RecordType>(
+      cat({{0x72}, vec({cat({str("a"), {0x79}}), cat({str("b"), {0x03}})})}));
   ASSERT_EQ(rec.fields.size(), 2u);
   EXPECT_EQ(rec.fields[0].label, "a");
   EXPECT_EQ(rec.fields[1].type, ValType::index(TypeIdx{3}));
 
-  const auto var = decode_def_val<VariantType>(cat({{0x71}, vec({cat({str("none"), {0x00, 0x00}}),
-                                                                  cat({str("some"), {0x01, 0x73, 0x00}})})}));
+  const auto var = decode_def_val<VariantType>(cat(
+      {{0x71}, vec({cat({str("none"), {0x00, 0x00}}), cat({str("some"), {0x01, 0x73, 0x00}})})}));
   ASSERT_EQ(var.cases.size(), 2u);
   EXPECT_FALSE(var.cases[0].type.has_value());
   EXPECT_EQ(var.cases[1].type, ValType::prim(PrimValType::String));
@@ -106,7 +112,8 @@ TEST(Types, ListsOptionsResults) {
   res = decode_def_val<ResultType>({0x6a, 0x00, 0x01, 0x73});
   EXPECT_FALSE(res.ok.has_value());
   EXPECT_TRUE(res.err.has_value());
-  expect_type_error({0x6a, 0x02}, "invalid leading byte (0x2) for optional result type", kTypeAt + 1);
+  expect_type_error({0x6a, 0x02}, "invalid leading byte (0x2) for optional result type",
+                    kTypeAt + 1);
 }
 
 TEST(Types, HandlesStreamsFuturesMaps) {
@@ -124,13 +131,15 @@ TEST(Types, HandlesStreamsFuturesMaps) {
 TEST(Types, UnknownOpcodesNameTheByte) {
   for (uint8_t op : {0x62, 0x6c, 0x44, 0x3e, 0x3d, 0x00, 0x10}) {
     char expected[80];
-    std::snprintf(expected, sizeof expected, "invalid leading byte (0x%x) for component defined type", op);
+    std::snprintf(expected, sizeof expected,
+                  "invalid leading byte (0x%x) for component defined type", op);
     expect_type_error({op}, expected, kTypeAt);
   }
 }
 
 TEST(Types, FunctionTypes) {
-  Type t = decode_type(cat({{0x40}, vec({cat({str("a"), {0x7a}}), cat({str("b"), {0x01}})}), {0x00, 0x73}}));
+  Type t = decode_type(
+      cat({{0x40}, vec({cat({str("a"), {0x7a}}), cat({str("b"), {0x01}})}), {0x00, 0x73}}));
   const auto& f = std::get<FuncType>(t.type);
   EXPECT_FALSE(f.async);
   ASSERT_EQ(f.params.size(), 2u);
@@ -144,8 +153,10 @@ TEST(Types, FunctionTypes) {
   EXPECT_TRUE(g.params.empty());
   EXPECT_FALSE(g.result.has_value());
 
-  expect_type_error({0x40, 0x00, 0x01, 0x01}, "invalid leading byte (0x1) for number of results", kTypeAt + 3);
-  expect_type_error({0x40, 0x00, 0x02}, "invalid leading byte (0x2) for component function results", kTypeAt + 2);
+  expect_type_error({0x40, 0x00, 0x01, 0x01}, "invalid leading byte (0x1) for number of results",
+                    kTypeAt + 3);
+  expect_type_error({0x40, 0x00, 0x02}, "invalid leading byte (0x2) for component function results",
+                    kTypeAt + 2);
 }
 
 TEST(Types, ResourceTypes) {
@@ -154,18 +165,22 @@ TEST(Types, ResourceTypes) {
   EXPECT_FALSE(r.dtor.has_value());
   r = std::get<ResourceType>(decode_type(cat({{0x3f, 0x7f, 0x01}, u32(300)})).type);
   EXPECT_EQ(idx(*r.dtor), 300u);
-  expect_type_error({0x3f, 0x7f, 0x02}, "invalid leading byte (0x2) for optional resource destructor", kTypeAt + 2);
+  expect_type_error({0x3f, 0x7f, 0x02},
+                    "invalid leading byte (0x2) for optional resource destructor", kTypeAt + 2);
 }
 
 TEST(Types, ComponentTypeDeclarations) {
-  const Type t = decode_type(cat({{0x41}, vec({
-      cat({{0x00, 0x60}, vec({}), vec({})}),           // core type
-      cat({{0x01, 0x40}, vec({}), {0x01, 0x00}}),       // type
-      cat({{0x02, 0x03, 0x02}, u32(1), u32(0)}),        // alias outer 1 0 (type)
-      cat({{0x03}, name("f"), {0x01}, u32(1)}),         // import
-      cat({{0x04}, name("r"), {0x03, 0x01}}),           // export (sub resource)
-      cat({{0x01, 0x42}, vec({cat({{0x04}, name("g"), {0x01}, u32(0)})})}),  // nested instance type
-  })}));
+  const Type t = decode_type(
+      cat({{0x41},
+           vec({
+               cat({{0x00, 0x60}, vec({}), vec({})}),       // core type
+               cat({{0x01, 0x40}, vec({}), {0x01, 0x00}}),  // type
+               cat({{0x02, 0x03, 0x02}, u32(1), u32(0)}),   // alias outer 1 0 (type)
+               cat({{0x03}, name("f"), {0x01}, u32(1)}),    // import
+               cat({{0x04}, name("r"), {0x03, 0x01}}),      // export (sub resource)
+               cat({{0x01, 0x42},
+                    vec({cat({{0x04}, name("g"), {0x01}, u32(0)})})}),  // nested instance type
+           })}));
   const auto& ct = std::get<ComponentType>(t.type);
   ASSERT_EQ(ct.decls.size(), 6u);
   EXPECT_EQ(ct.decls[0].kind, TypeDecl::Kind::CoreType);
@@ -175,7 +190,8 @@ TEST(Types, ComponentTypeDeclarations) {
   EXPECT_EQ(ct.decls[3].kind, TypeDecl::Kind::Import);
   EXPECT_EQ(std::get<ExternDecl>(ct.decls[3].decl).name.name, "f");
   EXPECT_EQ(ct.decls[4].kind, TypeDecl::Kind::Export);
-  EXPECT_EQ(std::get<ExternDecl>(ct.decls[4].decl).type.type_bound.kind, TypeBound::Kind::SubResource);
+  EXPECT_EQ(std::get<ExternDecl>(ct.decls[4].decl).type.type_bound.kind,
+            TypeBound::Kind::SubResource);
   const auto& nested = std::get<InstanceType>(std::get<Type>(ct.decls[5].decl).type);
   ASSERT_EQ(nested.decls.size(), 1u);
   EXPECT_EQ(ct.decls[3].offset, kTypeAt + 2 + 4 + 5 + 5);
@@ -183,9 +199,11 @@ TEST(Types, ComponentTypeDeclarations) {
 
 TEST(Types, InstanceTypesHaveNoImports) {
   expect_type_error(cat({{0x42}, vec({cat({{0x03}, name("f"), {0x01}, u32(0)})})}),
-                    "invalid leading byte (0x3) for component or instance type declaration", kTypeAt + 2);
+                    "invalid leading byte (0x3) for component or instance type declaration",
+                    kTypeAt + 2);
   expect_type_error(cat({{0x41}, vec({{0x05}})}),
-                    "invalid leading byte (0x5) for component or instance type declaration", kTypeAt + 2);
+                    "invalid leading byte (0x5) for component or instance type declaration",
+                    kTypeAt + 2);
 }
 
 TEST(Types, TypeNestingIsBounded) {
@@ -210,16 +228,18 @@ TEST(CoreTypes, FunctionTypes) {
 }
 
 TEST(CoreTypes, ModuleTypeDeclarations) {
-  const CoreType t = decode_core_type(cat({{0x50}, vec({
-      cat({{0x01, 0x60}, vec({}), vec({})}),                  // type
-      cat({{0x00}, str("env"), str("f"), {0x00}, u32(0)}),   // import func
-      cat({{0x00}, str("env"), str("t"), {0x01, 0x70, 0x01}, u32(1), u32(2)}),  // table
-      cat({{0x00}, str("env"), str("m"), {0x02, 0x03}, u32(1), u32(2)}),        // shared memory
-      cat({{0x00}, str("env"), str("g"), {0x03, 0x7f, 0x01}}),                  // mutable global
-      cat({{0x00}, str("env"), str("e"), {0x04, 0x00}, u32(0)}),                // tag
-      cat({{0x02, 0x10, 0x01}, u32(1), u32(0)}),              // alias outer 1 0 (type)
-      cat({{0x03}, str("run"), {0x00}, u32(0)}),              // export func
-  })}));
+  const CoreType t = decode_core_type(
+      cat({{0x50},
+           vec({
+               cat({{0x01, 0x60}, vec({}), vec({})}),                // type
+               cat({{0x00}, str("env"), str("f"), {0x00}, u32(0)}),  // import func
+               cat({{0x00}, str("env"), str("t"), {0x01, 0x70, 0x01}, u32(1), u32(2)}),  // table
+               cat({{0x00}, str("env"), str("m"), {0x02, 0x03}, u32(1), u32(2)}),  // shared memory
+               cat({{0x00}, str("env"), str("g"), {0x03, 0x7f, 0x01}}),            // mutable global
+               cat({{0x00}, str("env"), str("e"), {0x04, 0x00}, u32(0)}),          // tag
+               cat({{0x02, 0x10, 0x01}, u32(1), u32(0)}),  // alias outer 1 0 (type)
+               cat({{0x03}, str("run"), {0x00}, u32(0)}),  // export func
+           })}));
   const auto& m = std::get<ModuleType>(t.type);
   ASSERT_EQ(m.decls.size(), 8u);
   EXPECT_TRUE(std::holds_alternative<CoreType>(m.decls[0].decl));
@@ -269,10 +289,12 @@ TEST(CoreTypes, GcRecSubStructArray) {
   EXPECT_EQ(rec.types[0].supertypes.size(), 1u);
   EXPECT_TRUE(std::holds_alternative<wasm::FuncType>(rec.types[0].comp));
 
-  // (rec (type (struct (field i8) (field (mut i32)))) (type (sub final (array i16))) (type (sub (func))))
-  t = decode_core_type(cat({{0x4e}, vec({cat({{0x5f}, vec({{0x78, 0x00}, {0x7f, 0x01}})}),
-                                        cat({{0x4f}, vec({}), {0x5e, 0x77, 0x00}}),
-                                        cat({{0x50}, vec({}), {0x60, 0x00, 0x00}})})}));
+  // (rec (type (struct (field i8) (field (mut i32)))) (type (sub final (array i16))) (type (sub
+  // (func))))
+  t = decode_core_type(cat({{0x4e},
+                            vec({cat({{0x5f}, vec({{0x78, 0x00}, {0x7f, 0x01}})}),
+                                 cat({{0x4f}, vec({}), {0x5e, 0x77, 0x00}}),
+                                 cat({{0x50}, vec({}), {0x60, 0x00, 0x00}})})}));
   rec = std::get<CoreRecType>(t.type);
   EXPECT_TRUE(rec.explicit_group);
   ASSERT_EQ(rec.types.size(), 3u);
@@ -281,13 +303,15 @@ TEST(CoreTypes, GcRecSubStructArray) {
   EXPECT_EQ(std::get<PackedType>(st.fields[0].storage), PackedType::I8);
   EXPECT_TRUE(st.fields[1].mut);
   EXPECT_TRUE(rec.types[1].final);
-  EXPECT_EQ(std::get<PackedType>(std::get<CoreArrayType>(rec.types[1].comp).elem.storage), PackedType::I16);
+  EXPECT_EQ(std::get<PackedType>(std::get<CoreArrayType>(rec.types[1].comp).elem.storage),
+            PackedType::I16);
   EXPECT_FALSE(rec.types[2].final);
 
   // A bare struct type and a top-level final sub.
   EXPECT_TRUE(std::holds_alternative<CoreStructType>(
       std::get<CoreRecType>(decode_core_type({0x5f, 0x00}).type).types[0].comp));
-  EXPECT_TRUE(std::get<CoreRecType>(decode_core_type({0x4f, 0x00, 0x5e, 0x7f, 0x00}).type).types[0].final);
+  EXPECT_TRUE(
+      std::get<CoreRecType>(decode_core_type({0x4f, 0x00, 0x5e, 0x7f, 0x00}).type).types[0].final);
 
   auto c = decode_component(component({vec_section(kCoreType, {{0x00, 0x60}})}));
   ASSERT_FALSE(c);

@@ -63,7 +63,8 @@ TEST(Sections, FramingErrors) {
   expect_error(component({section(kType, {0x00, 0x00})}), "section size mismatch", 11);
   // A vector count larger than the section: caught before anything is allocated.
   expect_error(component({section(kType, u32(0xffffffff))}), "unexpected end", 15);
-  expect_error(component({section(kType, {0x81, 0x80, 0x80, 0x80, 0x70})}), "integer too large", 14);
+  expect_error(component({section(kType, {0x81, 0x80, 0x80, 0x80, 0x70})}), "integer too large",
+               14);
 }
 
 TEST(Sections, RecordsSectionsInOrder) {
@@ -94,11 +95,11 @@ TEST(Custom, NameAndPayloadRange) {
 }
 
 TEST(Custom, ComponentNameSection) {
-  const Bytes names = cat({str("component-name"),
-                           section(0, str("my-comp")),
-                           section(1, cat({{0x01}, vec({cat({u32(3), str("three")}), cat({u32(1), str("one")})})})),
-                           section(1, cat({{0x00, 0x11}, vec({cat({u32(0), str("m")})})})),
-                           section(9, {0xff})});  // an unknown subsection is skipped
+  const Bytes names =
+      cat({str("component-name"), section(0, str("my-comp")),
+           section(1, cat({{0x01}, vec({cat({u32(3), str("three")}), cat({u32(1), str("one")})})})),
+           section(1, cat({{0x00, 0x11}, vec({cat({u32(0), str("m")})})})),
+           section(9, {0xff})});  // an unknown subsection is skipped
   auto c = decode_ok(component({section(kCustom, names)}));
   ASSERT_TRUE(c);
   EXPECT_EQ(c->names.component, "my-comp");
@@ -111,8 +112,9 @@ TEST(Custom, ComponentNameSection) {
 }
 
 TEST(Custom, MalformedNameSectionsAreIgnored) {
-  for (const Bytes& payload : {Bytes{0x00, 0x05, 0x01}, section(1, {0x09, 0x00}), section(0, {0x01, 0x61, 0x00}),
-                               cat({section(1, {0x01, 0x00}), section(0, str("late"))})}) {
+  for (const Bytes& payload :
+       {Bytes{0x00, 0x05, 0x01}, section(1, {0x09, 0x00}), section(0, {0x01, 0x61, 0x00}),
+        cat({section(1, {0x01, 0x00}), section(0, str("late"))})}) {
     auto c = decode_ok(component({section(kCustom, cat({str("component-name"), payload}))}));
     ASSERT_TRUE(c);
     EXPECT_TRUE(c->names.component.empty());
@@ -123,8 +125,8 @@ TEST(Custom, MalformedNameSectionsAreIgnored) {
 
 TEST(CoreModule, DecodedByTheCoreDecoder) {
   // (module (type (func)) (func (type 0)))
-  const Bytes module = cat({kCorePreamble, section(1, {0x01, 0x60, 0x00, 0x00}), section(3, {0x01, 0x00}),
-                            section(10, {0x01, 0x02, 0x00, 0x0b})});
+  const Bytes module = cat({kCorePreamble, section(1, {0x01, 0x60, 0x00, 0x00}),
+                            section(3, {0x01, 0x00}), section(10, {0x01, 0x02, 0x00, 0x0b})});
   auto c = decode_ok(component({section(kCoreModule, module)}));
   ASSERT_TRUE(c);
   const auto& m = only_def<CoreModule>(*c);
@@ -137,15 +139,18 @@ TEST(CoreModule, DecodedByTheCoreDecoder) {
 
 TEST(CoreModule, ErrorsHaveComponentOffsets) {
   // The module's section id 0x0e is malformed at module offset 8, component offset 10 + 8.
-  expect_error(component({section(kCoreModule, cat({kCorePreamble, {0x0e, 0x00}}))}), "malformed section id", 18);
-  expect_error(component({section(kCoreModule, kComponentPreamble)}), "expected a version header for a module", 14);
+  expect_error(component({section(kCoreModule, cat({kCorePreamble, {0x0e, 0x00}}))}),
+               "malformed section id", 18);
+  expect_error(component({section(kCoreModule, kComponentPreamble)}),
+               "expected a version header for a module", 14);
   expect_error(component({section(kCoreModule, {})}), "unexpected end", 10);
 }
 
 TEST(CoreInstance, InstantiateAndInlineExports) {
   auto c = decode_ok(component({vec_section(
-      kCoreInstance, {cat({{0x00}, u32(3), vec({cat({str("env"), {0x12}, u32(1)})})}),
-                      cat({{0x01}, vec({cat({str("f"), {0x00}, u32(4)}), cat({str("m"), {0x02}, u32(0)})})})})}));
+      kCoreInstance,
+      {cat({{0x00}, u32(3), vec({cat({str("env"), {0x12}, u32(1)})})}),
+       cat({{0x01}, vec({cat({str("f"), {0x00}, u32(4)}), cat({str("m"), {0x02}, u32(0)})})})})}));
   ASSERT_TRUE(c);
   ASSERT_EQ(c->defs.size(), 2u);
   const auto& inst = std::get<CoreInstantiate>(std::get<CoreInstance>(c->defs[0].def));
@@ -159,10 +164,13 @@ TEST(CoreInstance, InstantiateAndInlineExports) {
   EXPECT_EQ(ex.exports[0].item.index, 4u);
   EXPECT_EQ(ex.exports[1].item.sort, CoreSort::Memory);
 
-  expect_error(component({vec_section(kCoreInstance, {{0x02}})}), "invalid leading byte (0x2) for core instance", 11);
-  expect_error(component({vec_section(kCoreInstance, {cat({{0x00, 0x00}, vec({cat({str("a"), {0x00, 0x00}})})})})}),
+  expect_error(component({vec_section(kCoreInstance, {{0x02}})}),
+               "invalid leading byte (0x2) for core instance", 11);
+  expect_error(component({vec_section(
+                   kCoreInstance, {cat({{0x00, 0x00}, vec({cat({str("a"), {0x00, 0x00}})})})})}),
                "invalid leading byte (0x0) for instantiation arg kind", 16);
-  expect_error(component({vec_section(kCoreInstance, {cat({{0x01}, vec({cat({str("a"), {0x05, 0x00}})})})})}),
+  expect_error(component({vec_section(kCoreInstance,
+                                      {cat({{0x01}, vec({cat({str("a"), {0x05, 0x00}})})})})}),
                "invalid leading byte (0x5) for core sort", 15);
 }
 
@@ -179,7 +187,8 @@ TEST(Component, NestedComponentsKeepAbsoluteOffsets) {
   // Errors inside report offsets in the outer binary.
   expect_error(component({section(kComponent, component({vec_section(kType, {{0x62}})}))}),
                "invalid leading byte (0x62) for component defined type", 10 + 8 + 3);
-  expect_error(component({section(kComponent, kCorePreamble)}), "expected a version header for a component", 14);
+  expect_error(component({section(kComponent, kCorePreamble)}),
+               "expected a version header for a component", 14);
 }
 
 TEST(Component, NestingIsBounded) {
@@ -194,8 +203,12 @@ TEST(Component, NestingIsBounded) {
 
 TEST(Instance, InstantiateAndInlineExports) {
   auto c = decode_ok(component({vec_section(
-      kInstance, {cat({{0x00}, u32(2), vec({cat({str("a"), {0x01}, u32(7)}), cat({str("m"), {0x00, 0x11}, u32(1)})})}),
-                  cat({{0x01}, vec({cat({name("f"), {0x01}, u32(0)}), cat({name("t"), {0x03}, u32(5)})})})})}));
+      kInstance,
+      {cat({{0x00},
+            u32(2),
+            vec({cat({str("a"), {0x01}, u32(7)}), cat({str("m"), {0x00, 0x11}, u32(1)})})}),
+       cat({{0x01},
+            vec({cat({name("f"), {0x01}, u32(0)}), cat({name("t"), {0x03}, u32(5)})})})})}));
   ASSERT_TRUE(c);
   ASSERT_EQ(c->defs.size(), 2u);
   const auto& inst = std::get<Instantiate>(std::get<Instance>(c->defs[0].def));
@@ -208,20 +221,24 @@ TEST(Instance, InstantiateAndInlineExports) {
   ASSERT_EQ(ex.exports.size(), 2u);
   EXPECT_EQ(ex.exports[0].name.name, "f");
   EXPECT_EQ(ex.exports[1].item.sort.kind, SortKind::Type);
-  expect_error(component({vec_section(kInstance, {{0x02}})}), "invalid leading byte (0x2) for instance", 11);
-  expect_error(component({vec_section(kInstance, {cat({{0x00, 0x00}, vec({cat({str("a"), {0x06, 0x00}})})})})}),
+  expect_error(component({vec_section(kInstance, {{0x02}})}),
+               "invalid leading byte (0x2) for instance", 11);
+  expect_error(component({vec_section(
+                   kInstance, {cat({{0x00, 0x00}, vec({cat({str("a"), {0x06, 0x00}})})})})}),
                "invalid leading byte (0x6) for component external kind", 16);
 }
 
 TEST(Alias, EveryTarget) {
-  auto c = decode_ok(component({vec_section(kAlias, {
-      cat({{0x01, 0x00}, u32(2), str("f")}),        // (alias export 2 "f" (func))
-      cat({{0x00, 0x02, 0x01}, u32(1), str("mem")}),  // (alias core export 1 "mem" (core memory))
-      cat({{0x03, 0x02}, u32(1), u32(4)}),          // (alias outer 1 4 (type))
-      cat({{0x00, 0x10, 0x02}, u32(0), u32(0)}),    // core type
-      cat({{0x00, 0x11, 0x02}, u32(2), u32(3)}),    // core module
-      cat({{0x04, 0x02}, u32(1), u32(0)}),          // component
-  })}));
+  auto c = decode_ok(component({vec_section(
+      kAlias, {
+                  cat({{0x01, 0x00}, u32(2), str("f")}),          // (alias export 2 "f" (func))
+                  cat({{0x00, 0x02, 0x01}, u32(1), str("mem")}),  // (alias core export 1 "mem"
+                                                                  // (core memory))
+                  cat({{0x03, 0x02}, u32(1), u32(4)}),            // (alias outer 1 4 (type))
+                  cat({{0x00, 0x10, 0x02}, u32(0), u32(0)}),      // core type
+                  cat({{0x00, 0x11, 0x02}, u32(2), u32(3)}),      // core module
+                  cat({{0x04, 0x02}, u32(1), u32(0)}),            // component
+              })}));
   ASSERT_TRUE(c);
   ASSERT_EQ(c->defs.size(), 6u);
   const auto& a0 = std::get<Alias>(c->defs[0].def);
@@ -250,7 +267,8 @@ TEST(Alias, OuterAliasesTakeOnlyOuterAliasSorts) {
                "invalid leading byte (0x6) for component outer alias kind", 11);
   expect_error(component({vec_section(kAlias, {{0x06, 0x00, 0x00, 0x00}})}),
                "invalid leading byte (0x6) for component external kind", 11);
-  expect_error(component({vec_section(kAlias, {{0x03, 0x03, 0x00, 0x00}})}), "invalid leading byte (0x3) for alias", 12);
+  expect_error(component({vec_section(kAlias, {{0x03, 0x03, 0x00, 0x00}})}),
+               "invalid leading byte (0x3) for alias", 12);
 }
 
 TEST(Start, FunctionArgumentsAndResults) {
@@ -265,18 +283,22 @@ TEST(Start, FunctionArgumentsAndResults) {
 }
 
 TEST(Import, NameFormsAndExternTypes) {
-  auto c = decode_ok(component({vec_section(kImport, {
-      cat({name("m"), {0x00, 0x11}, u32(0)}),           // core module
-      cat({{0x01}, str("f"), {0x01}, u32(1)}),          // func, 0x01 name form
-      cat({name("v"), {0x02, 0x00}, u32(2)}),           // value (eq 2)
-      cat({name("w"), {0x02, 0x01, 0x73}}),             // value string
-      cat({name("t"), {0x03, 0x00}, u32(3)}),           // type (eq 3)
-      cat({name("r"), {0x03, 0x01}}),                   // type (sub resource)
-      cat({name("c"), {0x04}, u32(4)}),                 // component
-      cat({{0x02}, str("wasi:http/handler@0.2.0"),      // instance, with attributes
-           vec({cat({{0x00}, str("wasi:http/handler")}), cat({{0x01}, str(".3")}), cat({{0x02}, str("id")})}),
-           {0x05}, u32(5)}),
-  })}));
+  auto c = decode_ok(component(
+      {vec_section(kImport, {
+                                cat({name("m"), {0x00, 0x11}, u32(0)}),   // core module
+                                cat({{0x01}, str("f"), {0x01}, u32(1)}),  // func, 0x01 name form
+                                cat({name("v"), {0x02, 0x00}, u32(2)}),   // value (eq 2)
+                                cat({name("w"), {0x02, 0x01, 0x73}}),     // value string
+                                cat({name("t"), {0x03, 0x00}, u32(3)}),   // type (eq 3)
+                                cat({name("r"), {0x03, 0x01}}),           // type (sub resource)
+                                cat({name("c"), {0x04}, u32(4)}),         // component
+                                cat({{0x02},
+                                     str("wasi:http/handler@0.2.0"),  // instance, with attributes
+                                     vec({cat({{0x00}, str("wasi:http/handler")}),
+                                          cat({{0x01}, str(".3")}), cat({{0x02}, str("id")})}),
+                                     {0x05},
+                                     u32(5)}),
+                            })}));
   ASSERT_TRUE(c);
   ASSERT_EQ(c->defs.size(), 8u);
   auto imp = [&](size_t i) -> const Import& { return std::get<Import>(c->defs[i].def); };
@@ -305,7 +327,8 @@ TEST(Import, NameFormsAndExternTypes) {
 TEST(Import, MalformedNamesAndTypes) {
   expect_error(component({vec_section(kImport, {cat({{0x03}, str("a"), {0x01, 0x00}})})}),
                "invalid leading byte (0x3) for component name", 11);
-  expect_error(component({vec_section(kImport, {cat({{0x02}, str("a"), vec({{0x03, 0x00}}), {0x01, 0x00}})})}),
+  expect_error(component({vec_section(
+                   kImport, {cat({{0x02}, str("a"), vec({{0x03, 0x00}}), {0x01, 0x00}})})}),
                "invalid leading byte (0x3) for name option", 15);
   expect_error(component({vec_section(kImport, {cat({name("a"), {0x06, 0x00}})})}),
                "invalid leading byte (0x6) for component external kind", 14);
@@ -318,14 +341,16 @@ TEST(Import, MalformedNamesAndTypes) {
   expect_error(component({vec_section(kImport, {cat({{0x00, 0x02, 0xff, 0xfe}, {0x01, 0x00}})})}),
                "malformed UTF-8 encoding", 13);
   // A bad name is a validation error: it decodes.
-  EXPECT_TRUE(decode_component(component({vec_section(kImport, {cat({name("Not_Kebab"), {0x01, 0x00}})})})));
+  EXPECT_TRUE(decode_component(
+      component({vec_section(kImport, {cat({name("Not_Kebab"), {0x01, 0x00}})})})));
 }
 
 TEST(Export, WithAndWithoutType) {
-  auto c = decode_ok(component({vec_section(kExport, {
-      cat({name("f"), {0x01}, u32(2), {0x00}}),
-      cat({name("i"), {0x05}, u32(0), {0x01, 0x05}, u32(3)}),
-  })}));
+  auto c = decode_ok(
+      component({vec_section(kExport, {
+                                          cat({name("f"), {0x01}, u32(2), {0x00}}),
+                                          cat({name("i"), {0x05}, u32(0), {0x01, 0x05}, u32(3)}),
+                                      })}));
   ASSERT_TRUE(c);
   ASSERT_EQ(c->defs.size(), 2u);
   const auto& e0 = std::get<Export>(c->defs[0].def);
@@ -341,14 +366,16 @@ TEST(Export, WithAndWithoutType) {
 }
 
 TEST(Value, TypeAndByteRange) {
-  auto c = decode_ok(component({vec_section(kValue, {cat({{0x73}, u32(3), str("hi")}), cat({{0x7f}, u32(1), {0x01}})})}));
+  auto c = decode_ok(component(
+      {vec_section(kValue, {cat({{0x73}, u32(3), str("hi")}), cat({{0x7f}, u32(1), {0x01}})})}));
   ASSERT_TRUE(c);
   ASSERT_EQ(c->defs.size(), 2u);
   const auto& v = std::get<Value>(c->defs[0].def);
   EXPECT_EQ(v.type, ValType::prim(PrimValType::String));
   EXPECT_EQ(v.offset, 13u);
   EXPECT_EQ(v.size, 3u);
-  expect_error(component({vec_section(kValue, {cat({{0x73}, u32(3), {0x01}})})}), "unexpected end", 13);
+  expect_error(component({vec_section(kValue, {cat({{0x73}, u32(3), {0x01}})})}), "unexpected end",
+               13);
 }
 
 TEST(Truncation, EveryPrefixOfAValidComponentFailsCleanly) {
@@ -413,13 +440,16 @@ TEST(Limits, OversizedCountsAreRejectedBeforeAllocating) {
   // Counts past the bytes left: every vector kind reports an unexpected end.
   const Bytes huge = u32(0xfffffff0);
   expect_error(component({section(kCoreInstance, huge)}), "unexpected end", 15);
-  expect_error(component({section(kInstance, cat({u32(1), {0x00, 0x00}, huge}))}), "unexpected end", 18);
-  expect_error(component({section(kImport, cat({u32(1), {0x02}, str("a"), huge}))}), "unexpected end", 19);
+  expect_error(component({section(kInstance, cat({u32(1), {0x00, 0x00}, huge}))}), "unexpected end",
+               18);
+  expect_error(component({section(kImport, cat({u32(1), {0x02}, str("a"), huge}))}),
+               "unexpected end", 19);
   expect_error(component({section(kStart, cat({u32(0), huge}))}), "unexpected end", 16);
   // A count that fits the input but passes its named limit.
   Bytes params = u32(1001);
   for (int i = 0; i < 1001; ++i) params = cat({params, str("a"), {0x7f}});
-  auto c = decode_component(component({section(kType, cat({u32(1), {0x40}, params, {0x01, 0x00}}))}));
+  auto c =
+      decode_component(component({section(kType, cat({u32(1), {0x40}, params, {0x01, 0x00}}))}));
   ASSERT_FALSE(c.has_value());
   EXPECT_EQ(c.error().message, "too many function parameters");
   EXPECT_EQ(c.error().offset, 8u + 1 + 2 + 1 + 1);

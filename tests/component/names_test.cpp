@@ -10,11 +10,12 @@ namespace rill::component {
 namespace {
 
 TEST(Names, LabelsAreKebabCase) {
-  for (const char* ok : {"a", "a-b-c", "a1-2-3", "A", "A-B-C", "A1-2-3", "a11-w0rds", "A11-4CR0NYMS",
-                         "m1x3d-4CR0NYMS", "is-XML", "get-JSON"}) {
+  for (const char* ok : {"a", "a-b-c", "a1-2-3", "A", "A-B-C", "A1-2-3", "a11-w0rds",
+                         "A11-4CR0NYMS", "m1x3d-4CR0NYMS", "is-XML", "get-JSON"}) {
     EXPECT_TRUE(is_label(ok)) << ok;
   }
-  for (const char* bad : {"", "1-2-3", "-a", "a-", "a--b", "aB", "Ab", "a_b", "a b", "a.b", "é", "a-B1c"}) {
+  for (const char* bad :
+       {"", "1-2-3", "-a", "a-", "a--b", "aB", "Ab", "a_b", "a b", "a.b", "é", "a-B1c"}) {
     EXPECT_FALSE(is_label(bad)) << bad;
   }
 }
@@ -28,19 +29,20 @@ TEST(Names, WordsAreLowerCaseOnly) {
 }
 
 TEST(Names, Semver) {
-  for (const char* ok : {"0.0.0", "1.2.3", "10.20.30", "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-0.3.7",
-                         "1.0.0-x.7.z.92", "1.0.0+20130313144700", "1.0.0-beta+exp.sha.5114f85",
-                         "1.0.0-x-y-z.--", "1.0.0+001"}) {
+  for (const char* ok : {"0.0.0", "1.2.3", "10.20.30", "1.0.0-alpha", "1.0.0-alpha.1",
+                         "1.0.0-0.3.7", "1.0.0-x.7.z.92", "1.0.0+20130313144700",
+                         "1.0.0-beta+exp.sha.5114f85", "1.0.0-x-y-z.--", "1.0.0+001"}) {
     EXPECT_TRUE(is_valid_semver(ok)) << ok;
   }
-  for (const char* bad : {"", "1", "1.2", "1.2.3.4", "01.2.3", "1.02.3", "1.2.03", "1.2.3-", "1.2.3+",
-                          "1.2.3-01", "1.2.3-a..b", "1.2.3-a_b", "a.b.c", "1.2.3 "}) {
+  for (const char* bad : {"", "1", "1.2", "1.2.3.4", "01.2.3", "1.02.3", "1.2.03", "1.2.3-",
+                          "1.2.3+", "1.2.3-01", "1.2.3-a..b", "1.2.3-a_b", "a.b.c", "1.2.3 "}) {
     EXPECT_FALSE(is_valid_semver(bad)) << bad;
   }
 }
 
 TEST(Names, CanonVersion) {
-  for (const char* ok : {"1", "12", "0.2", "0.10", "0.0.1", "0.0.0"}) EXPECT_TRUE(is_canon_version(ok)) << ok;
+  for (const char* ok : {"1", "12", "0.2", "0.10", "0.0.1", "0.0.0"})
+    EXPECT_TRUE(is_canon_version(ok)) << ok;
   for (const char* bad : {"", "0", "01", "0.0", "0.01", "0.0.01", "1.2", "0.1.2", "1.0.0"}) {
     EXPECT_FALSE(is_canon_version(bad)) << bad;
   }
@@ -83,8 +85,8 @@ TEST(Names, BadNamesSayWhyAtTheGivenOffset) {
   ASSERT_FALSE(n);
   EXPECT_NE(n.error().message.find("failed to find `.` character"), std::string::npos);
 
-  for (const char* bad : {"", "[constructor]", "[method].a", "[method]a.", "[static]a.b.c", "[foo]a",
-                          "[method]a.B-c_", "[constructor]a.b"}) {
+  for (const char* bad : {"", "[constructor]", "[method].a", "[method]a.", "[static]a.b.c",
+                          "[foo]a", "[method]a.B-c_", "[constructor]a.b"}) {
     EXPECT_FALSE(parse_extern_name(bad)) << bad;
   }
 }
@@ -128,8 +130,8 @@ TEST(Names, InterfaceNames) {
 
 TEST(Names, StronglyUniqueKey) {
   // Explainer.md "Name Uniqueness": these are all distinct...
-  const char* distinct[] = {"foo", "foo-bar", "[constructor]foo", "[method]foo.bar", "[static]foo.baz",
-                            "foo:bar/baz"};
+  const char* distinct[] = {
+      "foo", "foo-bar", "[constructor]foo", "[method]foo.bar", "[static]foo.baz", "foo:bar/baz"};
   for (const char* a : distinct) {
     for (const char* b : distinct) {
       if (a == b) continue;
@@ -137,10 +139,12 @@ TEST(Names, StronglyUniqueKey) {
     }
   }
   // ...and each of these collides with one of them.
-  for (const char* clash : {"foo", "FOO", "foo-BAR", "[constructor]FOO", "[method]foo.BAR", "[static]foo.bar",
-                            "[method]foo.baz", "[method]foo.foo", "[static]foo-BAR.FOO-bar", "foo:bar/BAZ"}) {
+  for (const char* clash :
+       {"foo", "FOO", "foo-BAR", "[constructor]FOO", "[method]foo.BAR", "[static]foo.bar",
+        "[method]foo.baz", "[method]foo.foo", "[static]foo-BAR.FOO-bar", "foo:bar/BAZ"}) {
     bool found = false;
-    for (const char* d : distinct) found = found || strongly_unique_key(clash) == strongly_unique_key(d);
+    for (const char* d : distinct)
+      found = found || strongly_unique_key(clash) == strongly_unique_key(d);
     EXPECT_TRUE(found) << clash;
   }
 }
