@@ -45,6 +45,7 @@ struct CoreInstantiate {
 struct CoreInstanceFromExports {
   std::vector<CoreInlineExport> exports;
 };
+/// core:instance.
 using CoreInstance = std::variant<CoreInstantiate, CoreInstanceFromExports>;
 
 /// instantiatearg: (with n si).
@@ -66,6 +67,7 @@ struct Instantiate {
 struct InstanceFromExports {
   std::vector<InlineExport> exports;
 };
+/// instance.
 using Instance = std::variant<Instantiate, InstanceFromExports>;
 
 /// canonopt; enumerators are the binary opcodes.
@@ -82,6 +84,7 @@ enum class CanonOptKind : uint8_t {
 /// "string-encoding=utf8", "memory", ... (the text format's spelling).
 const char* to_string(CanonOptKind k);
 
+/// canonopt: its kind and, for memory/realloc/post-return/callback, the core index it names.
 struct CanonOpt {
   CanonOptKind kind = CanonOptKind::Utf8;
   uint32_t index = 0;  ///< Memory: core memory index; Realloc, PostReturn, Callback: core func

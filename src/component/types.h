@@ -26,6 +26,7 @@ enum class CoreMemIdx : uint32_t {};
 enum class CoreModuleIdx : uint32_t {};
 enum class CoreInstanceIdx : uint32_t {};
 
+/// The number of a typed index.
 template <class E>
 constexpr uint32_t idx(E e) {
   return static_cast<uint32_t>(e);
@@ -82,6 +83,7 @@ struct LabeledValType {
   friend bool operator==(const LabeledValType&, const LabeledValType&) = default;
 };
 
+/// (record (field l t)+); emptiness is a validation error.
 struct RecordType {
   std::vector<LabeledValType> fields;
 };
@@ -90,6 +92,7 @@ struct VariantCase {
   std::string label;
   std::optional<ValType> type;
 };
+/// (variant (case l t?)+).
 struct VariantType {
   std::vector<VariantCase> cases;
 };
@@ -98,25 +101,32 @@ struct ListType {
   ValType elem;
   std::optional<uint32_t> length;
 };
+/// (tuple t+).
 struct TupleType {
   std::vector<ValType> types;
 };
+/// (flags l+); more than 32 is a validation error.
 struct FlagsType {
   std::vector<std::string> labels;
 };
+/// (enum l+).
 struct EnumType {
   std::vector<std::string> labels;
 };
+/// (option t).
 struct OptionType {
   ValType type;
 };
+/// (result t? (error u)?).
 struct ResultType {
   std::optional<ValType> ok;
   std::optional<ValType> err;
 };
+/// (own i): an owned handle to resource type {resource}.
 struct OwnType {
   TypeIdx resource;
 };
+/// (borrow i): a borrowed handle to resource type {resource}.
 struct BorrowType {
   TypeIdx resource;
 };
@@ -124,9 +134,11 @@ struct BorrowType {
 struct StreamType {
   std::optional<ValType> elem;
 };
+/// (future t?).
 struct FutureType {
   std::optional<ValType> elem;
 };
+/// 🗺️ (map k v); whether {key} is a keytype is a validation rule.
 struct MapType {
   ValType key;
   ValType value;
@@ -188,6 +200,7 @@ struct SortIdx {
   Sort sort;
   uint32_t index = 0;
 };
+/// core:sortidx.
 struct CoreSortIdx {
   CoreSort sort = CoreSort::Func;
   uint32_t index = 0;
@@ -286,9 +299,11 @@ struct CoreFieldType {
   std::variant<wasm::ValType, PackedType> storage;
   bool mut = false;
 };
+/// struct (0x5f): its fields.
 struct CoreStructType {
   std::vector<CoreFieldType> fields;
 };
+/// array (0x5e): its element field.
 struct CoreArrayType {
   CoreFieldType elem;
 };
@@ -324,11 +339,13 @@ struct CoreExternType {
   wasm::GlobalType global;  ///< Global
 };
 
+/// core:import in a module type: (import "module" "name" type).
 struct CoreImportDecl {
   std::string module;
   std::string name;
   CoreExternType type;
 };
+/// core:exportdecl: (export "name" type).
 struct CoreExportDecl {
   std::string name;
   CoreExternType type;
