@@ -322,6 +322,23 @@ TEST(InterpExec, ChainsThroughAccComputeTheSameAsSlots) {
   }
 }
 
+TEST(InterpExec, SelectWithTheConditionInAcc) {
+  // select(x, y, (x ^ y) & 1) ^ 3, and select(7, 9, x & 1) whose constants are materialized
+  // after the condition was computed.
+  ModuleBuilder b;
+  b.func(b.type({I32, I32}, {I32}), {},
+         code({{kLocalGet, 0, kLocalGet, 1, kLocalGet, 0, kLocalGet, 1, kI32Xor}, i32c(1),
+               {kI32And, kSelect}, i32c(3), {kI32Xor}}),
+         "f");
+  b.func(b.type({I32}, {I32}), {}, code({i32c(7), i32c(9), {kLocalGet, 0}, i32c(1), {kI32And, kSelect}}), "g");
+  Harness h;
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  EXPECT_EQ(u32_of(h.call("f", {vi32(4), vi32(9)})), 4u ^ 3u);
+  EXPECT_EQ(u32_of(h.call("f", {vi32(4), vi32(8)})), 8u ^ 3u);
+  EXPECT_EQ(u32_of(h.call("g", {vi32(1)})), 7u);
+  EXPECT_EQ(u32_of(h.call("g", {vi32(2)})), 9u);
+}
+
 TEST(InterpExec, ValuesMergingAtALabelDoNotComeFromAStaleAcc) {
   // (block (result i32) (x + 1) (br_if 0 (x)) drop 7) * 3: 21 when x == 0, else (x + 1) * 3.
   // On the fall-through path acc still holds x + 1 when the mul runs.

@@ -105,6 +105,17 @@ TEST(InterpTranslate, ExpressionChainsPassResultsThroughAcc) {
   EXPECT_EQ(count(d, "I32AddImm_A"), 1u) << d;
 }
 
+TEST(InterpTranslate, SelectTakesItsConditionFromAcc) {
+  ModuleBuilder b;
+  // select(x, y, (x ^ y) & 1) ^ 3: the condition and then the result pass through acc.
+  b.func(b.type({I32, I32}, {I32}), {},
+         code({{kLocalGet, 0, kLocalGet, 1, kLocalGet, 0, kLocalGet, 1, kI32Xor}, i32c(1),
+               {kI32And, kSelect}, i32c(3), {kI32Xor}}));
+  const std::string d = translate(b.build());
+  EXPECT_EQ(count(d, "SelectC"), 1u) << d;
+  EXPECT_EQ(count(d, "I32XorImm_A"), 1u) << d;
+}
+
 TEST(InterpTranslate, LoadAddressesComeFromAcc) {
   ModuleBuilder b;
   b.memory(1);

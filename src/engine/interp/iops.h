@@ -87,7 +87,7 @@ inline constexpr std::array<NumInfo, wasm::kOpCount> kNumInfo = [] {
 }();
 
 /// IOps whose handler leaves its (scalar) result in acc as well as in its destination slot: every
-/// numeric instruction except the fused compare+branches, and the scalar loads.
+/// numeric instruction except the fused compare+branches, the scalar loads, and select.
 inline constexpr std::array<bool, kIOpCount> kWritesAcc = [] {
   std::array<bool, kIOpCount> t{};
   t.fill(false);
@@ -100,6 +100,7 @@ inline constexpr std::array<bool, kIOpCount> kWritesAcc = [] {
 #define RILL_CMPI(N, In, E) RILL_BINI(N, In, u32, E)
 #include "rill/engine/interp/numeric_ops.def"
   for (uint32_t op = static_cast<uint32_t>(IOp::Load8U); op <= static_cast<uint32_t>(IOp::I64Load32SAR_A); ++op) t[op] = true;
+  t[static_cast<uint32_t>(IOp::Select)] = t[static_cast<uint32_t>(IOp::SelectC)] = true;
 #undef RILL_W
   return t;
 }();

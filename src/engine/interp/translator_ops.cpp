@@ -113,7 +113,12 @@ Result<void> Translator::op(const wasm::Instr& in) {
     case Op::Select:
     case Op::SelectT: {
       const ValType t = stack_[stack_.size() - 3].type;
-      generic(t.is_vec() ? IOp::SelectV128 : IOp::Select, 3, {}, &t);
+      const auto base = static_cast<uint32_t>(stack_.size()) - 3;
+      use(base);  // constants are materialized (emitted) before acc is consulted
+      use(base + 1);
+      const bool cond_acc = !t.is_vec() && in_acc(use(base + 2));
+      // SelectC ignores its cond operand: the value is in acc.
+      generic(t.is_vec() ? IOp::SelectV128 : cond_acc ? IOp::SelectC : IOp::Select, 3, {}, &t);
       return {};
     }
     case Op::LocalGet:
