@@ -339,6 +339,28 @@ TEST(InterpExec, SelectWithTheConditionInAcc) {
   EXPECT_EQ(u32_of(h.call("g", {vi32(2)})), 9u);
 }
 
+TEST(InterpExec, BranchesOnAConditionInAcc) {
+  // br_table on (x & 3) and br_if on (x & 4): the index and the condition come from acc.
+  // Returns 10 + (x & 3) for the table's targets (3 -> default 13), plus 100 when x & 4.
+  ModuleBuilder b;
+  b.func(b.type({I32}, {I32}), {I32},
+         code({{kBlock, kVoid, kLocalGet, 0}, i32c(4), {kI32And, kBrIf, 0}, i32c(-100),
+               {kLocalSet, 1, kEnd, kLocalGet, 1}, i32c(100), {kI32Add, kLocalSet, 1},
+               {kBlock, kVoid, kBlock, kVoid, kBlock, kVoid, kBlock, kVoid, kLocalGet, 0}, i32c(3),
+               {kI32And, kBrTable, 3, 0, 1, 2, 3, kEnd}, i32c(10), {kLocalGet, 1, kI32Add, kReturn, kEnd},
+               i32c(11), {kLocalGet, 1, kI32Add, kReturn, kEnd}, i32c(12), {kLocalGet, 1, kI32Add, kReturn, kEnd},
+               i32c(13), {kLocalGet, 1, kI32Add}}),
+         "f");
+  Harness h;
+  ASSERT_TRUE(h.load(b.build())) << h.error;
+  EXPECT_EQ(u32_of(h.call("f", {vi32(0)})), 10u);
+  EXPECT_EQ(u32_of(h.call("f", {vi32(1)})), 11u);
+  EXPECT_EQ(u32_of(h.call("f", {vi32(2)})), 12u);
+  EXPECT_EQ(u32_of(h.call("f", {vi32(3)})), 13u);
+  EXPECT_EQ(u32_of(h.call("f", {vi32(4)})), 110u);
+  EXPECT_EQ(u32_of(h.call("f", {vi32(7)})), 113u);
+}
+
 TEST(InterpExec, ValuesMergingAtALabelDoNotComeFromAStaleAcc) {
   // (block (result i32) (x + 1) (br_if 0 (x)) drop 7) * 3: 21 when x == 0, else (x + 1) * 3.
   // On the fall-through path acc still holds x + 1 when the mul runs.

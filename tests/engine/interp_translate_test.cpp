@@ -116,6 +116,17 @@ TEST(InterpTranslate, SelectTakesItsConditionFromAcc) {
   EXPECT_EQ(count(d, "I32XorImm_A"), 1u) << d;
 }
 
+TEST(InterpTranslate, BranchConditionsComeFromAcc) {
+  ModuleBuilder b;
+  // block (br_if 0 (x & 4)) (br_table 0 0 (x & 3)) end
+  b.func(b.type({I32}, {}), {},
+         code({{kBlock, kVoid, kLocalGet, 0}, i32c(4), {kI32And, kBrIf, 0, kLocalGet, 0}, i32c(3),
+               {kI32And, kBrTable, 1, 0, 0, kEnd}}));
+  const std::string d = translate(b.build());
+  EXPECT_EQ(count(d, "BrIf_A"), 1u) << d;
+  EXPECT_EQ(count(d, "BrTable_A"), 1u) << d;
+}
+
 TEST(InterpTranslate, LoadAddressesComeFromAcc) {
   ModuleBuilder b;
   b.memory(1);

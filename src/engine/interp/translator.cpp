@@ -494,7 +494,8 @@ void Translator::do_br_table(const wasm::Instr& in) {
   const uint32_t index = use(static_cast<uint32_t>(stack_.size()) - 1);
   pop();
   const auto n = static_cast<uint32_t>(in.br_table.size());
-  const uint32_t start = emit(IOp::BrTable, 2 + n + 1);
+  const bool index_acc = in_acc(index);
+  const uint32_t start = emit(index_acc ? IOp::BrTable_A : IOp::BrTable, 2 + n + 1);
   set_operand(start, 0, index);
   set_operand(start, 1, n);
   ++stub_stamp_;
@@ -524,9 +525,13 @@ void Translator::do_br_table(const wasm::Instr& in) {
     }
     patch(cell, 0, start, stub_at_[depth]);
   }
-  if (backward) code_[start].handler = handler(IOp::BrTableB);
+  if (backward) code_[start].handler = handler(index_acc ? IOp::BrTableB_A : IOp::BrTableB);
   dead_ = true;
 }
+
+// The _A forms of the conditional branches follow the slot forms (iops.inc).
+constexpr uint32_t kBranchA = static_cast<uint32_t>(IOp::BrIf_A) - static_cast<uint32_t>(IOp::BrIf);
+static_assert(static_cast<uint32_t>(IOp::BrUnlessB_A) == static_cast<uint32_t>(IOp::BrUnlessB) + kBranchA);
 
 Translator::Cond Translator::take_cond() {
   Cond c;
@@ -552,6 +557,7 @@ void Translator::emit_cond(const Cond& c, bool negate, bool back, int32_t& list)
     // Plain condition (or i32.eqz x: branch on x with the sense flipped).
     const bool when_true = (c.op == Op::Nop) != negate;
     IOp op = when_true ? (back ? IOp::BrIfB : IOp::BrIf) : (back ? IOp::BrUnlessB : IOp::BrUnless);
+    if (in_acc(c.a)) op = static_cast<IOp>(static_cast<uint32_t>(op) + kBranchA);  // the _A form
     const uint32_t start = emit_ops(op, {c.a, 0});
     add_fixup(list, start + 1, 1, start);
     return;
