@@ -1,0 +1,168 @@
+// Shared state of the component validator: one Scope per component, component type or instance
+// type, holding every index space as it is built in definition order. Entries that cannot be
+// resolved cheaply (e.g. a type aliased out of an imported instance) are Unknown, and every check
+// treats Unknown as "could be right", so gaps in resolution never reject a valid component.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "rill/base/result.h"
+#include "rill/component/component.h"
+
+namespace rill::component::detail {
+
+struct Scope;
+
+/// What a component-level type index names.
+enum class TypeKind : uint8_t { Unknown, Defined, Func, Component, Instance, Resource };
+
+/// One entry of the type index space; {scope} is where indices inside the type resolve.
+struct TypeEntry {
+  TypeKind kind = TypeKind::Unknown;
+  const DefValType* defined = nullptr;
+  const FuncType* func = nullptr;
+  const ComponentType* component = nullptr;
+  const InstanceType* instance = nullptr;
+  const Scope* scope = nullptr;
+  bool local_resource = false;  ///< Resource defined by a resourcetype in this component
+  bool has_resource = false;    ///< is or transitively refers to a resource type
+};
+
+/// A TypeEntry of {kind} whose inner indices resolve in {scope}.
+inline TypeEntry type_entry(TypeKind kind, const Scope* scope = nullptr, bool has_resource = false) {
+  TypeEntry e;
+  e.kind = kind;
+  e.scope = scope;
+  e.has_resource = has_resource;
+  return e;
+}
+
+/// A core export (of an instance or module) with its function type when known.
+struct CoreExportInfo {
+  CoreSort sort = CoreSort::Func;
+  std::optional<wasm::FuncType> func;
+};
+/// A core import of a module.
+struct CoreImportInfo {
+  std::string module;
+  std::string name;
+  CoreSort sort = CoreSort::Func;
+  std::optional<wasm::FuncType> func;
+};
+/// A core module: its imports and exports (known unless resolution gave up).
+struct CoreModuleInfo {
+  bool known = false;
+  std::vector<CoreImportInfo> imports;
+  std::map<std::string, CoreExportInfo, std::less<>> exports;
+};
+/// A core instance: its exports when known.
+struct CoreInstanceInfo {
+  bool known = false;
+  std::map<std::string, CoreExportInfo, std::less<>> exports;
+};
+/// A core type: a function type, a module type (with what it declares) or another GC type.
+struct CoreTypeEntry {
+  bool known = false;  ///< false: resolution gave up (checks pass)
+  std::optional<wasm::FuncType> func;
+  std::shared_ptr<const CoreModuleInfo> module;
+};
+
+/// A component-level export or import: its sort and, for types, what kind of type.
+struct ExternInfo {
+  ExternKind kind = ExternKind::Func;
+  TypeKind type_kind = TypeKind::Unknown;
+};
+/// A component instance: its exports when known.
+struct InstanceInfo {
+  bool known = false;
+  std::map<std::string, ExternInfo, std::less<>> exports;
+};
+/// A component: its imports and exports when known.
+struct ComponentInfo {
+  bool known = false;
+  std::vector<std::pair<std::string, ExternInfo>> imports;
+  std::map<std::string, ExternInfo, std::less<>> exports;
+};
+/// A component function: its type when known.
+struct FuncEntry {
+  const FuncType* type = nullptr;
+  const Scope* scope = nullptr;
+};
+
+/// One scope's index spaces (Binary.md "outer aliases": a component, component type or
+/// instance type).
+struct Scope {
+  enum class Kind : uint8_t { Component, ComponentType, InstanceType };
+  Scope() = default;
+  Scope(Kind k, const Scope* p) : kind(k), parent(p) {}
+  Scope(const Scope&) = delete;
+  Scope& operator=(const Scope&) = delete;
+  Kind kind = Kind::Component;
+  const Scope* parent = nullptr;
+
+  std::vector<TypeEntry> types;
+  std::vector<FuncEntry> funcs;
+  uint32_t values = 0;
+  std::vector<InstanceInfo> instances;
+  std::vector<ComponentInfo> components;
+
+  std::vector<std::optional<wasm::FuncType>> core_funcs;
+  uint32_t core_tables = 0;
+  uint32_t core_memories = 0;
+  uint32_t core_globals = 0;
+  uint32_t core_tags = 0;
+  std::vector<CoreTypeEntry> core_types;
+  std::vector<CoreModuleInfo> core_modules;
+  std::vector<CoreInstanceInfo> core_instances;
+
+  std::map<std::string, std::string> import_keys;  ///< strongly-unique key -> import name
+  std::map<std::string, std::string> export_keys;  ///< ... and of exports
+  std::set<std::string> resource_names;  ///< plain names of resource imports/exports
+  std::vector<std::pair<std::string, ExternInfo>> imports;
+  std::map<std::string, ExternInfo, std::less<>> exports;
+
+  /// Number of entries in {s}'s index space.
+  uint32_t size(Sort s) const;
+};
+
+/// An error at {offset}.
+inline Error error_at(uint64_t offset, std::string msg) { return Error{std::move(msg), offset}; }
+
+/// "unknown <sort> N: <sort> index out of bounds" when {index} is not below {s}'s size.
+Result<void> check_index(const Scope& scope, Sort s, uint32_t index, uint64_t offset);
+
+// validate_types.cpp
+/// Validates a type definition (deftype) and returns its type index entry.
+Result<TypeEntry> validate_type(const Type& t, Scope& scope, uint64_t offset);
+/// Validates a valtype used in {scope}.
+Result<void> check_valtype(ValType t, const Scope& scope, uint64_t offset);
+/// Validates a core type definition and returns its entries (a rec group may add several).
+Result<std::vector<CoreTypeEntry>> validate_core_type(const CoreType& t, const Scope& scope);
+/// Validates an externtype and returns what it adds to the index space.
+Result<ExternInfo> check_extern_type(const ExternType& t, const Scope& scope, uint64_t offset);
+/// Adds the item an import/export declaration of type {t} introduces to {scope}.
+void push_extern(const ExternType& t, Scope& scope);
+/// The resolved defvaltype behind {t} (nullptr for primitives and unresolved types).
+const DefValType* resolve(ValType t, const Scope& scope, const Scope** where);
+/// True when {t} transitively contains a borrow handle.
+bool contains_borrow(ValType t, const Scope& scope);
+
+// validator.cpp
+/// Validates an alias (definition or declarator) and adds its entry to {scope}.
+Result<void> validate_alias(const Alias& a, Scope& scope, uint64_t offset);
+// validate_names.cpp
+/// Checks an import/export name and records it for strong uniqueness.
+Result<void> check_name(const ExternName& n, ExternInfo info, bool is_import, Scope& scope,
+                        uint64_t offset);
+
+// validate_canon.cpp
+/// Validates a canonical definition and adds what it defines to {scope}.
+Result<void> validate_canon(const Canon& c, Scope& scope, uint64_t offset);
+
+}  // namespace rill::component::detail

@@ -1,0 +1,490 @@
+// Type well-formedness for the component validator (Binary.md "Type Definitions" notes):
+// defvaltypes, function types, component/instance type declarations, resource types, core types
+// and extern types. Subtyping between types is not checked here.
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "rill/component/names.h"
+#include "rill/component/validate_internal.h"
+
+namespace rill::component::detail {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+  return out;
+}
+
+/// Checks labels of one type: non-empty, kebab case, strongly unique. {what} is "record field",
+/// {prev} "field" as wasm-tools' messages say it.
+class LabelChecker {
+ public:
+  LabelChecker(const char* what, const char* prev, uint64_t offset)
+      : what_(what), prev_(prev), offset_(offset) {}
+  Result<void> add(const std::string& label) {
+    if (label.empty()) return error_at(offset_, std::string(what_) + " name cannot be empty");
+    if (!is_label(label)) {
+      return error_at(offset_, std::string(what_) + " name `" + label + "` is not in kebab case");
+    }
+    auto [it, fresh] = seen_.emplace(lower(label), label);
+    if (!fresh) {
+      return error_at(offset_, std::string(what_) + " name `" + label +
+                                   "` conflicts with previous " + prev_ + " name `" + it->second +
+                                   "`");
+    }
+    return {};
+  }
+
+ private:
+  const char* what_;
+  const char* prev_;
+  uint64_t offset_;
+  std::map<std::string, std::string> seen_;
+};
+
+const TypeEntry* entry_of(ValType t, const Scope& scope) {
+  if (t.is_prim() || idx(t.type_index()) >= scope.types.size()) return nullptr;
+  return &scope.types[idx(t.type_index())];
+}
+
+bool has_resource(ValType t, const Scope& scope) {
+  const TypeEntry* e = entry_of(t, scope);
+  return e && e->has_resource;
+}
+
+Result<void> check_handle(TypeIdx i, const Scope& scope, uint64_t offset) {
+  RILL_CHECK_OK(check_index(scope, Sort{SortKind::Type}, idx(i), offset));
+  const TypeEntry& e = scope.types[idx(i)];
+  if (e.kind != TypeKind::Resource && e.kind != TypeKind::Unknown)
+    return error_at(offset, "type index " + std::to_string(idx(i)) + " is not a resource type");
+  return {};
+}
+
+Result<void> check_labels(const std::vector<std::string>& labels, const char* what,
+                          const char* prev, uint64_t offset) {
+  LabelChecker lc(what, prev, offset);
+  for (const std::string& l : labels) RILL_CHECK_OK(lc.add(l));
+  return {};
+}
+
+Result<void> check_async_elem(const std::optional<ValType>& elem, bool stream, const Scope& scope,
+                              uint64_t offset) {
+  if (!elem) return {};
+  RILL_CHECK_OK(check_valtype(*elem, scope, offset));
+  if (stream && elem->is_prim() && elem->prim_type() == PrimValType::Char)
+    return error_at(offset, "`stream<char>` is not valid at this time");
+  if (contains_borrow(*elem, scope))
+    return error_at(offset, "stream and future element types cannot contain a `borrow` type");
+  return {};
+}
+
+/// Validates {dv}; returns whether it transitively refers to a resource type.
+Result<bool> check_defval(const DefValType& dv, const Scope& scope, uint64_t offset) {
+  bool res = false;
+  auto vt = [&](ValType t) -> Result<void> {
+    RILL_CHECK_OK(check_valtype(t, scope, offset));
+    res = res || has_resource(t, scope);
+    return {};
+  };
+  auto opt = [&](const std::optional<ValType>& t) -> Result<void> {
+    return t ? vt(*t) : Result<void>{};
+  };
+  if (const auto* r = std::get_if<RecordType>(&dv)) {
+    if (r->fields.empty()) return error_at(offset, "record type must have at least one field");
+    LabelChecker lc("record field", "field", offset);
+    for (const auto& f : r->fields) {
+      RILL_CHECK_OK(lc.add(f.label));
+      RILL_CHECK_OK(vt(f.type));
+    }
+  } else if (const auto* v = std::get_if<VariantType>(&dv)) {
+    if (v->cases.empty()) return error_at(offset, "variant type must have at least one case");
+    LabelChecker lc("variant case", "case", offset);
+    for (const auto& c : v->cases) {
+      RILL_CHECK_OK(lc.add(c.label));
+      RILL_CHECK_OK(opt(c.type));
+    }
+  } else if (const auto* l = std::get_if<ListType>(&dv)) {
+    RILL_CHECK_OK(vt(l->elem));
+    if (l->length && *l->length == 0)
+      return error_at(offset, "fixed size list must have at least one element");
+  } else if (const auto* t = std::get_if<TupleType>(&dv)) {
+    if (t->types.empty()) return error_at(offset, "tuple type must have at least one type");
+    for (ValType e : t->types) RILL_CHECK_OK(vt(e));
+  } else if (const auto* f = std::get_if<FlagsType>(&dv)) {
+    if (f->labels.empty()) return error_at(offset, "flags must have at least one entry");
+    if (f->labels.size() > 32) return error_at(offset, "cannot have more than 32 flags");
+    RILL_CHECK_OK(check_labels(f->labels, "flag", "flag", offset));
+  } else if (const auto* e = std::get_if<EnumType>(&dv)) {
+    if (e->labels.empty()) return error_at(offset, "enum type must have at least one variant");
+    RILL_CHECK_OK(check_labels(e->labels, "enum tag", "tag", offset));
+  } else if (const auto* o = std::get_if<OptionType>(&dv)) {
+    RILL_CHECK_OK(vt(o->type));
+  } else if (const auto* rt = std::get_if<ResultType>(&dv)) {
+    RILL_CHECK_OK(opt(rt->ok));
+    RILL_CHECK_OK(opt(rt->err));
+  } else if (const auto* own = std::get_if<OwnType>(&dv)) {
+    RILL_CHECK_OK(check_handle(own->resource, scope, offset));
+    res = true;
+  } else if (const auto* b = std::get_if<BorrowType>(&dv)) {
+    RILL_CHECK_OK(check_handle(b->resource, scope, offset));
+    res = true;
+  } else if (const auto* s = std::get_if<StreamType>(&dv)) {
+    RILL_CHECK_OK(check_async_elem(s->elem, true, scope, offset));
+    res = s->elem && has_resource(*s->elem, scope);
+  } else if (const auto* fu = std::get_if<FutureType>(&dv)) {
+    RILL_CHECK_OK(check_async_elem(fu->elem, false, scope, offset));
+    res = fu->elem && has_resource(*fu->elem, scope);
+  } else if (const auto* m = std::get_if<MapType>(&dv)) {
+    RILL_CHECK_OK(vt(m->key));
+    RILL_CHECK_OK(vt(m->value));
+  }
+  return res;
+}
+
+Result<bool> check_func_type(const FuncType& ft, const Scope& scope, uint64_t offset) {
+  LabelChecker lc("function parameter", "parameter", offset);
+  bool res = false;
+  for (const LabeledValType& p : ft.params) {
+    RILL_CHECK_OK(lc.add(p.label));
+    RILL_CHECK_OK(check_valtype(p.type, scope, offset));
+    res = res || has_resource(p.type, scope);
+  }
+  if (ft.result) {
+    RILL_CHECK_OK(check_valtype(*ft.result, scope, offset));
+    if (contains_borrow(*ft.result, scope))
+      return error_at(offset, "function result cannot contain a `borrow` type");
+    res = res || has_resource(*ft.result, scope);
+  }
+  return res;
+}
+
+Result<void> check_type_decls(const std::vector<TypeDecl>& decls, Scope& inner) {
+  for (const TypeDecl& d : decls) {
+    const uint64_t at = d.offset;
+    if (const auto* ct = std::get_if<CoreType>(&d.decl)) {
+      RILL_TRY(auto entries, validate_core_type(*ct, inner));
+      for (auto& e : entries) inner.core_types.push_back(std::move(e));
+    } else if (const auto* t = std::get_if<Type>(&d.decl)) {
+      RILL_TRY(TypeEntry e, validate_type(*t, inner, at));
+      inner.types.push_back(e);
+    } else if (const auto* a = std::get_if<Alias>(&d.decl)) {
+      const bool type_sort = a->sort.kind == SortKind::Type ||
+                             (a->sort.kind == SortKind::Core && a->sort.core == CoreSort::Type);
+      if (a->kind == AliasKind::Outer && !type_sort)
+        return error_at(at, "outer aliases in type declarations may only refer to types");
+      if (a->kind == AliasKind::Export && a->sort.kind != SortKind::Type &&
+          a->sort.kind != SortKind::Instance)
+        return error_at(at, "export aliases in type declarations may only refer to types or instances");
+      RILL_CHECK_OK(validate_alias(*a, inner, at));
+    } else {
+      const auto& e = std::get<ExternDecl>(d.decl);
+      const bool is_import = d.kind == TypeDecl::Kind::Import;
+      RILL_TRY(ExternInfo info, check_extern_type(e.type, inner, at));
+      RILL_CHECK_OK(check_name(e.name, info, is_import, inner, at));
+      push_extern(e.type, inner);
+      if (is_import) {
+        inner.imports.emplace_back(e.name.name, info);
+      } else {
+        inner.exports.emplace(e.name.name, info);
+      }
+    }
+  }
+  return {};
+}
+
+Result<TypeEntry> check_resource(const ResourceType& r, Scope& scope, uint64_t offset) {
+  if (scope.kind != Scope::Kind::Component)
+    return error_at(offset, "resources can only be defined within a concrete component");
+  if (r.rep != wasm::kI32) return error_at(offset, "resources can only be represented by `i32`");
+  if (r.dtor) {
+    RILL_CHECK_OK(
+        check_index(scope, Sort{SortKind::Core, CoreSort::Func}, idx(*r.dtor), offset));
+    const auto& ft = scope.core_funcs[idx(*r.dtor)];
+    if (ft && *ft != wasm::FuncType{{wasm::kI32}, {}})
+      return error_at(offset, "wrong signature for a destructor");
+  }
+  TypeEntry e = type_entry(TypeKind::Resource, &scope, true);
+  e.local_resource = true;
+  return e;
+}
+
+Result<std::optional<wasm::FuncType>> core_func_type(const CoreExternType& t,
+                                                     const std::vector<CoreTypeEntry>& types,
+                                                     uint64_t offset) {
+  if (t.kind != wasm::ExternKind::Func && t.kind != wasm::ExternKind::Tag)
+    return std::optional<wasm::FuncType>{};
+  const uint32_t i = idx(t.func_type);
+  if (i >= types.size()) {
+    return error_at(offset,
+                    "unknown type " + std::to_string(i) + ": type index out of bounds");
+  }
+  if (types[i].known && !types[i].func)
+    return error_at(offset, "type index " + std::to_string(i) + " is not a function type");
+  return types[i].func;
+}
+
+CoreSort sort_of(wasm::ExternKind k) {
+  switch (k) {
+    case wasm::ExternKind::Func: return CoreSort::Func;
+    case wasm::ExternKind::Table: return CoreSort::Table;
+    case wasm::ExternKind::Memory: return CoreSort::Memory;
+    case wasm::ExternKind::Global: return CoreSort::Global;
+    case wasm::ExternKind::Tag: return CoreSort::Tag;
+  }
+  return CoreSort::Func;
+}
+
+Result<CoreTypeEntry> check_module_type(const ModuleType& mt, const Scope& scope) {
+  std::vector<CoreTypeEntry> types;
+  auto info = std::make_shared<CoreModuleInfo>();
+  info->known = true;
+  for (const ModuleDecl& d : mt.decls) {
+    if (const auto* imp = std::get_if<CoreImportDecl>(&d.decl)) {
+      RILL_TRY(auto func, core_func_type(imp->type, types, d.offset));
+      info->imports.push_back({imp->module, imp->name, sort_of(imp->type.kind), func});
+    } else if (const auto* exp = std::get_if<CoreExportDecl>(&d.decl)) {
+      RILL_TRY(auto func, core_func_type(exp->type, types, d.offset));
+      if (!info->exports.emplace(exp->name, CoreExportInfo{sort_of(exp->type.kind), func}).second)
+        return error_at(d.offset, "export name `" + exp->name + "` already defined");
+    } else if (const auto* ct = std::get_if<CoreType>(&d.decl)) {
+      if (std::holds_alternative<ModuleType>(ct->type))
+        return error_at(d.offset, "module types cannot be nested in module types");
+      RILL_TRY(auto entries, validate_core_type(*ct, scope));
+      for (auto& e : entries) types.push_back(std::move(e));
+    } else {
+      const auto& a = std::get<Alias>(d.decl);
+      if (a.count == 0) {
+        if (a.index >= types.size())
+          return error_at(d.offset, "unknown type " + std::to_string(a.index) +
+                                        ": type index out of bounds");
+        types.push_back(types[a.index]);
+        continue;
+      }
+      const Scope* target = &scope;
+      for (uint32_t i = 1; i < a.count && target; ++i) target = target->parent;
+      if (!target)
+        return error_at(d.offset, "invalid outer alias count of " + std::to_string(a.count));
+      RILL_CHECK_OK(check_index(*target, Sort{SortKind::Core, CoreSort::Type}, a.index, d.offset));
+      const CoreTypeEntry& e = target->core_types[a.index];
+      if (e.module) return error_at(d.offset, "module types cannot be aliased into module types");
+      types.push_back(e);
+    }
+  }
+  CoreTypeEntry e;
+  e.known = true;
+  e.module = std::move(info);
+  return e;
+}
+
+}  // namespace
+
+Result<void> check_valtype(ValType t, const Scope& scope, uint64_t offset) {
+  if (t.is_prim()) return {};
+  const uint32_t i = idx(t.type_index());
+  RILL_CHECK_OK(check_index(scope, Sort{SortKind::Type}, i, offset));
+  const TypeKind k = scope.types[i].kind;
+  if (k != TypeKind::Defined && k != TypeKind::Unknown)
+    return error_at(offset, "type index " + std::to_string(i) + " is not a defined type");
+  return {};
+}
+
+const DefValType* resolve(ValType t, const Scope& scope, const Scope** where) {
+  const TypeEntry* e = entry_of(t, scope);
+  if (!e || e->kind != TypeKind::Defined) return nullptr;
+  if (where) *where = e->scope;
+  return e->defined;
+}
+
+bool contains_borrow(ValType t, const Scope& scope) {
+  const Scope* s = &scope;
+  const DefValType* dv = resolve(t, scope, &s);
+  if (!dv) return false;
+  auto any = [&](const std::optional<ValType>& v) { return v && contains_borrow(*v, *s); };
+  if (std::holds_alternative<BorrowType>(*dv)) return true;
+  if (const auto* r = std::get_if<RecordType>(dv)) {
+    return std::any_of(r->fields.begin(), r->fields.end(),
+                       [&](const auto& f) { return contains_borrow(f.type, *s); });
+  }
+  if (const auto* v = std::get_if<VariantType>(dv)) {
+    return std::any_of(v->cases.begin(), v->cases.end(), [&](const auto& c) { return any(c.type); });
+  }
+  if (const auto* tu = std::get_if<TupleType>(dv)) {
+    return std::any_of(tu->types.begin(), tu->types.end(),
+                       [&](ValType e) { return contains_borrow(e, *s); });
+  }
+  if (const auto* l = std::get_if<ListType>(dv)) return contains_borrow(l->elem, *s);
+  if (const auto* o = std::get_if<OptionType>(dv)) return contains_borrow(o->type, *s);
+  if (const auto* r = std::get_if<ResultType>(dv)) return any(r->ok) || any(r->err);
+  if (const auto* m = std::get_if<MapType>(dv))
+    return contains_borrow(m->key, *s) || contains_borrow(m->value, *s);
+  return false;
+}
+
+Result<TypeEntry> validate_type(const Type& t, Scope& scope, uint64_t offset) {
+  if (const auto* dv = std::get_if<DefValType>(&t.type)) {
+    RILL_TRY(bool res, check_defval(*dv, scope, offset));
+    TypeEntry e = type_entry(TypeKind::Defined, &scope, res);
+    e.defined = dv;
+    return e;
+  }
+  if (const auto* ft = std::get_if<FuncType>(&t.type)) {
+    RILL_TRY(bool res, check_func_type(*ft, scope, offset));
+    TypeEntry e = type_entry(TypeKind::Func, &scope, res);
+    e.func = ft;
+    return e;
+  }
+  if (const auto* ct = std::get_if<ComponentType>(&t.type)) {
+    Scope inner(Scope::Kind::ComponentType, &scope);
+    RILL_CHECK_OK(check_type_decls(ct->decls, inner));
+    TypeEntry e = type_entry(TypeKind::Component, &scope);
+    e.component = ct;
+    return e;
+  }
+  if (const auto* it = std::get_if<InstanceType>(&t.type)) {
+    Scope inner(Scope::Kind::InstanceType, &scope);
+    RILL_CHECK_OK(check_type_decls(it->decls, inner));
+    TypeEntry e = type_entry(TypeKind::Instance, &scope);
+    e.instance = it;
+    return e;
+  }
+  return check_resource(std::get<ResourceType>(t.type), scope, offset);
+}
+
+Result<std::vector<CoreTypeEntry>> validate_core_type(const CoreType& t, const Scope& scope) {
+  if (const auto* f = std::get_if<wasm::FuncType>(&t.type)) {
+    CoreTypeEntry e;
+    e.known = true;
+    e.func = *f;
+    return std::vector<CoreTypeEntry>{std::move(e)};
+  }
+  if (const auto* mt = std::get_if<ModuleType>(&t.type)) {
+    RILL_TRY(CoreTypeEntry e, check_module_type(*mt, scope));
+    return std::vector<CoreTypeEntry>{std::move(e)};
+  }
+  std::vector<CoreTypeEntry> out;
+  for (const CoreSubType& st : std::get<CoreRecType>(t.type).types) {
+    CoreTypeEntry e;
+    e.known = true;
+    if (const auto* f = std::get_if<wasm::FuncType>(&st.comp)) e.func = *f;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<ExternInfo> check_extern_type(const ExternType& t, const Scope& scope, uint64_t offset) {
+  ExternInfo info{t.kind, TypeKind::Unknown};
+  auto type_of = [&](TypeKind want, const char* what) -> Result<void> {
+    RILL_CHECK_OK(check_index(scope, Sort{SortKind::Type}, t.index, offset));
+    const TypeKind k = scope.types[t.index].kind;
+    if (k != want && k != TypeKind::Unknown) {
+      return error_at(offset, "type index " + std::to_string(t.index) + " is not " + what);
+    }
+    return {};
+  };
+  switch (t.kind) {
+    case ExternKind::CoreModule: {
+      RILL_CHECK_OK(check_index(scope, Sort{SortKind::Core, CoreSort::Type}, t.index, offset));
+      const CoreTypeEntry& e = scope.core_types[t.index];
+      if (e.known && !e.module) {
+        return error_at(offset,
+                        "core type index " + std::to_string(t.index) + " is not a module type");
+      }
+      return info;
+    }
+    case ExternKind::Func: RILL_CHECK_OK(type_of(TypeKind::Func, "a function type")); return info;
+    case ExternKind::Component:
+      RILL_CHECK_OK(type_of(TypeKind::Component, "a component type"));
+      return info;
+    case ExternKind::Instance:
+      RILL_CHECK_OK(type_of(TypeKind::Instance, "an instance type"));
+      return info;
+    case ExternKind::Value:
+      if (t.value_bound.kind == ValueBound::Kind::Eq) {
+        RILL_CHECK_OK(check_index(scope, Sort{SortKind::Value}, idx(t.value_bound.index), offset));
+        return info;
+      }
+      RILL_CHECK_OK(check_valtype(t.value_bound.type, scope, offset));
+      return info;
+    case ExternKind::Type:
+      if (t.type_bound.kind == TypeBound::Kind::SubResource) {
+        info.type_kind = TypeKind::Resource;
+        return info;
+      }
+      RILL_CHECK_OK(check_index(scope, Sort{SortKind::Type}, idx(t.type_bound.index), offset));
+      info.type_kind = scope.types[idx(t.type_bound.index)].kind;
+      return info;
+  }
+  return info;
+}
+
+namespace {
+
+ExternInfo decl_info(const ExternType& t) {
+  ExternInfo info{t.kind, TypeKind::Unknown};
+  if (t.kind == ExternKind::Type && t.type_bound.kind == TypeBound::Kind::SubResource)
+    info.type_kind = TypeKind::Resource;
+  return info;
+}
+
+void collect(const std::vector<TypeDecl>& decls, std::vector<std::pair<std::string, ExternInfo>>* imports,
+             std::map<std::string, ExternInfo, std::less<>>& exports) {
+  for (const TypeDecl& d : decls) {
+    const auto* e = std::get_if<ExternDecl>(&d.decl);
+    if (!e) continue;
+    if (d.kind == TypeDecl::Kind::Import) {
+      if (imports) imports->emplace_back(e->name.name, decl_info(e->type));
+    } else {
+      exports.emplace(e->name.name, decl_info(e->type));
+    }
+  }
+}
+
+}  // namespace
+
+void push_extern(const ExternType& t, Scope& scope) {
+  switch (t.kind) {
+    case ExternKind::CoreModule: {
+      const auto& m = scope.core_types[t.index].module;
+      scope.core_modules.push_back(m ? *m : CoreModuleInfo{});
+      return;
+    }
+    case ExternKind::Func: {
+      const TypeEntry& e = scope.types[t.index];
+      scope.funcs.push_back(FuncEntry{e.func, e.scope});
+      return;
+    }
+    case ExternKind::Value: ++scope.values; return;
+    case ExternKind::Type:
+      if (t.type_bound.kind == TypeBound::Kind::SubResource) {
+        scope.types.push_back(type_entry(TypeKind::Resource, nullptr, true));
+      } else {
+        scope.types.push_back(scope.types[idx(t.type_bound.index)]);
+      }
+      return;
+    case ExternKind::Component: {
+      const TypeEntry& e = scope.types[t.index];
+      ComponentInfo info;
+      if (e.component) {
+        info.known = true;
+        collect(e.component->decls, &info.imports, info.exports);
+      }
+      scope.components.push_back(std::move(info));
+      return;
+    }
+    case ExternKind::Instance: {
+      const TypeEntry& e = scope.types[t.index];
+      InstanceInfo info;
+      if (e.instance) {
+        info.known = true;
+        collect(e.instance->decls, nullptr, info.exports);
+      }
+      scope.instances.push_back(std::move(info));
+      return;
+    }
+  }
+}
+
+}  // namespace rill::component::detail

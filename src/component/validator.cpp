@@ -1,0 +1,500 @@
+// The component validator's walk over definitions: index spaces, core modules and instances,
+// component instances, aliases, imports, exports and start. Types are validate_types.cpp's,
+// canonical definitions validate_canon.cpp's.
+#include "rill/component/validator.h"
+
+#include <string>
+#include <utility>
+
+#include "rill/component/names.h"
+#include "rill/component/validate_internal.h"
+#include "rill/wasm/validator.h"
+
+namespace rill::component {
+namespace detail {
+
+uint32_t Scope::size(Sort s) const {
+  auto n = [](const auto& v) { return static_cast<uint32_t>(v.size()); };
+  switch (s.kind) {
+    case SortKind::Func: return n(funcs);
+    case SortKind::Value: return values;
+    case SortKind::Type: return n(types);
+    case SortKind::Component: return n(components);
+    case SortKind::Instance: return n(instances);
+    case SortKind::Core: break;
+  }
+  switch (s.core) {
+    case CoreSort::Func: return n(core_funcs);
+    case CoreSort::Table: return core_tables;
+    case CoreSort::Memory: return core_memories;
+    case CoreSort::Global: return core_globals;
+    case CoreSort::Tag: return core_tags;
+    case CoreSort::Type: return n(core_types);
+    case CoreSort::Module: return n(core_modules);
+    case CoreSort::Instance: return n(core_instances);
+  }
+  return 0;
+}
+
+namespace {
+/// A core sort as the core suite's messages say it ("unknown function 3").
+const char* core_word(CoreSort s) {
+  switch (s) {
+    case CoreSort::Func: return "function";
+    case CoreSort::Table: return "table";
+    case CoreSort::Memory: return "memory";
+    case CoreSort::Global: return "global";
+    case CoreSort::Tag: return "tag";
+    case CoreSort::Type: return "core type";
+    case CoreSort::Module: return "module";
+    case CoreSort::Instance: return "core instance";
+  }
+  return "?";
+}
+}  // namespace
+
+Result<void> check_index(const Scope& scope, Sort s, uint32_t index, uint64_t offset) {
+  if (index < scope.size(s)) return {};
+  std::string what = s.kind == SortKind::Core ? core_word(s.core) : to_string(s);
+  return error_at(offset, "unknown " + what + " " + std::to_string(index) + ": " + what +
+                              " index out of bounds");
+}
+
+namespace {
+
+Sort core_sort(CoreSort s) { return Sort{SortKind::Core, s}; }
+
+CoreSort core_sort_of(wasm::ExternKind k) {
+  switch (k) {
+    case wasm::ExternKind::Func: return CoreSort::Func;
+    case wasm::ExternKind::Table: return CoreSort::Table;
+    case wasm::ExternKind::Memory: return CoreSort::Memory;
+    case wasm::ExternKind::Global: return CoreSort::Global;
+    case wasm::ExternKind::Tag: return CoreSort::Tag;
+  }
+  return CoreSort::Func;
+}
+
+ExternKind extern_kind_of(Sort s) {
+  switch (s.kind) {
+    case SortKind::Core: return ExternKind::CoreModule;
+    case SortKind::Func: return ExternKind::Func;
+    case SortKind::Value: return ExternKind::Value;
+    case SortKind::Type: return ExternKind::Type;
+    case SortKind::Component: return ExternKind::Component;
+    case SortKind::Instance: return ExternKind::Instance;
+  }
+  return ExternKind::Func;
+}
+
+const char* to_string(ExternKind k) {
+  switch (k) {
+    case ExternKind::CoreModule: return "module";
+    case ExternKind::Func: return "func";
+    case ExternKind::Value: return "value";
+    case ExternKind::Type: return "type";
+    case ExternKind::Component: return "component";
+    case ExternKind::Instance: return "instance";
+  }
+  return "?";
+}
+
+/// Adds one item of core sort {s} (function type {func} when known).
+void push_core(Scope& scope, CoreSort s, std::optional<wasm::FuncType> func = std::nullopt) {
+  switch (s) {
+    case CoreSort::Func: scope.core_funcs.push_back(std::move(func)); return;
+    case CoreSort::Table: ++scope.core_tables; return;
+    case CoreSort::Memory: ++scope.core_memories; return;
+    case CoreSort::Global: ++scope.core_globals; return;
+    case CoreSort::Tag: ++scope.core_tags; return;
+    case CoreSort::Type: scope.core_types.push_back({}); return;
+    case CoreSort::Module: scope.core_modules.push_back({}); return;
+    case CoreSort::Instance: scope.core_instances.push_back({}); return;
+  }
+}
+
+/// Adds one item of sort {s} with nothing known about it but, for types, {kind}.
+void push_unknown(Scope& scope, Sort s, TypeKind kind = TypeKind::Unknown) {
+  switch (s.kind) {
+    case SortKind::Core: push_core(scope, s.core); return;
+    case SortKind::Func: scope.funcs.push_back({}); return;
+    case SortKind::Value: ++scope.values; return;
+    case SortKind::Type: scope.types.push_back(type_entry(kind)); return;
+    case SortKind::Component: scope.components.push_back({}); return;
+    case SortKind::Instance: scope.instances.push_back({}); return;
+  }
+}
+
+CoreModuleInfo module_info(const wasm::Module& m) {
+  CoreModuleInfo info;
+  info.known = true;
+  auto func_type = [&](uint32_t f) -> std::optional<wasm::FuncType> {
+    if (f >= m.funcs.size() || m.funcs[f] >= m.types.size()) return std::nullopt;
+    return m.types[m.funcs[f]];
+  };
+  for (const wasm::Import& i : m.imports) {
+    CoreImportInfo ci{i.module, i.name, core_sort_of(i.kind), std::nullopt};
+    if (i.kind == wasm::ExternKind::Func && i.func_type < m.types.size())
+      ci.func = m.types[i.func_type];
+    info.imports.push_back(std::move(ci));
+  }
+  for (const wasm::Export& e : m.exports) {
+    CoreExportInfo ce{core_sort_of(e.kind), std::nullopt};
+    if (e.kind == wasm::ExternKind::Func) ce.func = func_type(e.index);
+    info.exports.emplace(e.name, std::move(ce));
+  }
+  return info;
+}
+
+Result<void> validate_core_module(const CoreModule& m, Scope& scope, uint64_t offset) {
+  auto ok = wasm::validate_module(*m.module);
+  if (!ok) return ok.error();
+  (void)offset;
+  scope.core_modules.push_back(module_info(*m.module));
+  return {};
+}
+
+/// The name of a core sort as wasm-tools' messages spell it.
+const char* core_sort_word(CoreSort s) {
+  switch (s) {
+    case CoreSort::Func: return "func";
+    case CoreSort::Table: return "table";
+    case CoreSort::Memory: return "memory";
+    case CoreSort::Global: return "global";
+    case CoreSort::Tag: return "tag";
+    case CoreSort::Type: return "type";
+    case CoreSort::Module: return "module";
+    case CoreSort::Instance: return "instance";
+  }
+  return "?";
+}
+
+Result<void> check_core_arg(const CoreImportInfo& imp, const CoreInstanceInfo& inst,
+                            uint64_t offset) {
+  if (!inst.known) return {};
+  auto e = inst.exports.find(imp.name);
+  if (e == inst.exports.end()) {
+    return error_at(offset, "module instantiation argument `" + imp.module +
+                                "` does not export an item named `" + imp.name + "`");
+  }
+  if (e->second.sort != imp.sort) {
+    return error_at(offset, std::string("type mismatch for export `") + imp.name +
+                                "` of module instantiation argument `" + imp.module +
+                                "`: expected " + core_sort_word(imp.sort) + ", found " +
+                                core_sort_word(e->second.sort));
+  }
+  if (imp.func && e->second.func && *imp.func != *e->second.func) {
+    return error_at(offset, "type mismatch for export `" + imp.name +
+                                "` of module instantiation argument `" + imp.module +
+                                "`: expected " + wasm::to_string(*imp.func) + ", found " +
+                                wasm::to_string(*e->second.func));
+  }
+  return {};
+}
+
+Result<void> validate_core_instantiate(const CoreInstantiate& ci, Scope& scope, uint64_t offset) {
+  RILL_CHECK_OK(check_index(scope, core_sort(CoreSort::Module), idx(ci.module), offset));
+  std::map<std::string, uint32_t, std::less<>> args;
+  for (const CoreInstantiateArg& a : ci.args) {
+    RILL_CHECK_OK(check_index(scope, core_sort(CoreSort::Instance), idx(a.instance), offset));
+    if (!args.emplace(a.name, idx(a.instance)).second)
+      return error_at(offset, "duplicate module instantiation argument named `" + a.name + "`");
+  }
+  const CoreModuleInfo& m = scope.core_modules[idx(ci.module)];
+  CoreInstanceInfo result;
+  result.known = m.known;
+  result.exports = m.exports;
+  if (m.known) {
+    for (const CoreImportInfo& imp : m.imports) {
+      auto a = args.find(imp.module);
+      if (a == args.end())
+        return error_at(offset, "missing module instantiation argument named `" + imp.module + "`");
+      RILL_CHECK_OK(check_core_arg(imp, scope.core_instances[a->second], offset));
+    }
+  }
+  scope.core_instances.push_back(std::move(result));
+  return {};
+}
+
+Result<void> validate_core_instance(const CoreInstance& inst, Scope& scope, uint64_t offset) {
+  if (const auto* ci = std::get_if<CoreInstantiate>(&inst))
+    return validate_core_instantiate(*ci, scope, offset);
+  CoreInstanceInfo info;
+  info.known = true;
+  for (const CoreInlineExport& e : std::get<CoreInstanceFromExports>(inst).exports) {
+    RILL_CHECK_OK(check_index(scope, core_sort(e.item.sort), e.item.index, offset));
+    CoreExportInfo ce{e.item.sort, std::nullopt};
+    if (e.item.sort == CoreSort::Func) ce.func = scope.core_funcs[e.item.index];
+    if (!info.exports.emplace(e.name, std::move(ce)).second)
+      return error_at(offset, "export name `" + e.name + "` already defined");
+  }
+  scope.core_instances.push_back(std::move(info));
+  return {};
+}
+
+ExternInfo info_of(Sort s, const Scope& scope, uint32_t index) {
+  ExternInfo info{extern_kind_of(s), TypeKind::Unknown};
+  if (s.kind == SortKind::Type) info.type_kind = scope.types[index].kind;
+  return info;
+}
+
+Result<void> validate_instantiate(const Instantiate& in, Scope& scope, uint64_t offset) {
+  RILL_CHECK_OK(check_index(scope, Sort{SortKind::Component}, idx(in.component), offset));
+  std::map<std::string, ExternInfo, std::less<>> args;
+  for (const InstantiateArg& a : in.args) {
+    RILL_CHECK_OK(check_index(scope, a.item.sort, a.item.index, offset));
+    if (a.item.sort.kind == SortKind::Core && a.item.sort.core != CoreSort::Module)
+      return error_at(offset, "instantiation argument `" + a.name + "` is not a valid sort");
+    if (!args.emplace(a.name, info_of(a.item.sort, scope, a.item.index)).second) {
+      return error_at(offset, "instantiation argument `" + a.name +
+                                  "` conflicts with previous argument `" + a.name + "`");
+    }
+  }
+  const ComponentInfo& c = scope.components[idx(in.component)];
+  if (c.known) {
+    for (const auto& [name, want] : c.imports) {
+      auto a = args.find(name);
+      if (a == args.end()) return error_at(offset, "missing import named `" + name + "`");
+      if (a->second.kind != want.kind) {
+        return error_at(offset, "type mismatch for import `" + name + "`: expected " +
+                                    to_string(want.kind) + ", found " +
+                                    to_string(a->second.kind));
+      }
+    }
+  }
+  InstanceInfo made;
+  made.known = c.known;
+  made.exports = c.exports;
+  scope.instances.push_back(std::move(made));
+  return {};
+}
+
+Result<void> validate_instance(const Instance& inst, Scope& scope, uint64_t offset) {
+  if (const auto* in = std::get_if<Instantiate>(&inst))
+    return validate_instantiate(*in, scope, offset);
+  InstanceInfo info;
+  info.known = true;
+  std::map<std::string, std::string> keys;
+  for (const InlineExport& e : std::get<InstanceFromExports>(inst).exports) {
+    RILL_CHECK_OK(check_index(scope, e.item.sort, e.item.index, offset));
+    auto parsed = parse_extern_name(e.name.name, e.name.offset);
+    if (!parsed) return std::move(parsed).error();
+    auto [prev, fresh] = keys.emplace(strongly_unique_key(e.name.name), e.name.name);
+    if (!fresh) {
+      return error_at(offset, "export name `" + e.name.name + "` conflicts with previous name `" +
+                                  prev->second + "`");
+    }
+    info.exports.emplace(e.name.name, info_of(e.item.sort, scope, e.item.index));
+  }
+  scope.instances.push_back(std::move(info));
+  return {};
+}
+
+bool outer_sort_ok(Sort s) {
+  if (s.kind == SortKind::Core) return s.core == CoreSort::Module || s.core == CoreSort::Type;
+  return s.kind == SortKind::Type || s.kind == SortKind::Component;
+}
+
+Result<void> validate_outer_alias(const Alias& a, Scope& scope, uint64_t offset) {
+  if (!outer_sort_ok(a.sort)) {
+    return error_at(offset, "outer aliases may only refer to types, modules or components, not " +
+                                to_string(a.sort));
+  }
+  const Scope* target = &scope;
+  bool crosses_component = false;
+  for (uint32_t i = 0; i < a.count; ++i) {
+    if (target->kind == Scope::Kind::Component) crosses_component = true;
+    target = target->parent;
+    if (!target)
+      return error_at(offset, "invalid outer alias count of " + std::to_string(a.count));
+  }
+  RILL_CHECK_OK(check_index(*target, a.sort, a.index, offset));
+  if (a.sort.kind == SortKind::Type) {
+    const TypeEntry& t = target->types[a.index];
+    if (crosses_component && t.has_resource) {
+      return error_at(offset, "outer alias of a type that transitively refers to resources");
+    }
+    scope.types.push_back(t);
+    return {};
+  }
+  if (a.sort.kind == SortKind::Component) {
+    scope.components.push_back(target->components[a.index]);
+    return {};
+  }
+  if (a.sort.core == CoreSort::Module) {
+    scope.core_modules.push_back(target->core_modules[a.index]);
+    return {};
+  }
+  scope.core_types.push_back(target->core_types[a.index]);
+  return {};
+}
+
+Result<void> validate_export_alias(const Alias& a, Scope& scope, uint64_t offset) {
+  RILL_CHECK_OK(check_index(scope, Sort{SortKind::Instance}, a.instance, offset));
+  const InstanceInfo& inst = scope.instances[a.instance];
+  TypeKind kind = TypeKind::Unknown;
+  if (inst.known) {
+    auto e = inst.exports.find(a.name);
+    if (e == inst.exports.end()) {
+      return error_at(offset, "instance " + std::to_string(a.instance) +
+                                  " has no export named `" + a.name + "`");
+    }
+    if (e->second.kind != extern_kind_of(a.sort) ||
+        (a.sort.kind == SortKind::Core && a.sort.core != CoreSort::Module)) {
+      const std::string want = a.sort.kind == SortKind::Core ? "module" : to_string(a.sort);
+      return error_at(offset, "export `" + a.name + "` for instance " +
+                                  std::to_string(a.instance) + " is not a " + want);
+    }
+    kind = e->second.type_kind;
+  }
+  push_unknown(scope, a.sort, kind);
+  if (kind == TypeKind::Resource) {
+    // Instantiation may have substituted one of our own resources for it (Binary.md
+    // "instantiate"), which is not tracked yet, so resource.new/rep stay allowed.
+    scope.types.back().has_resource = true;
+    scope.types.back().local_resource = true;
+  }
+  return {};
+}
+
+Result<void> validate_core_export_alias(const Alias& a, Scope& scope, uint64_t offset) {
+  RILL_CHECK_OK(check_index(scope, core_sort(CoreSort::Instance), a.instance, offset));
+  if (a.sort.kind != SortKind::Core)
+    return error_at(offset, "core export alias of a non-core sort");
+  const CoreInstanceInfo& inst = scope.core_instances[a.instance];
+  std::optional<wasm::FuncType> func;
+  if (inst.known) {
+    auto e = inst.exports.find(a.name);
+    if (e == inst.exports.end()) {
+      return error_at(offset, "core instance " + std::to_string(a.instance) +
+                                  " has no export named `" + a.name + "`");
+    }
+    if (e->second.sort != a.sort.core) {
+      return error_at(offset, "export `" + a.name + "` for core instance " +
+                                  std::to_string(a.instance) + " is not a " +
+                                  core_sort_word(a.sort.core));
+    }
+    func = e->second.func;
+  }
+  push_core(scope, a.sort.core, std::move(func));
+  return {};
+}
+
+}  // namespace
+
+Result<void> validate_alias(const Alias& a, Scope& scope, uint64_t offset) {
+  switch (a.kind) {
+    case AliasKind::Outer: return validate_outer_alias(a, scope, offset);
+    case AliasKind::Export: return validate_export_alias(a, scope, offset);
+    case AliasKind::CoreExport: return validate_core_export_alias(a, scope, offset);
+  }
+  return {};
+}
+
+namespace {
+
+Result<void> validate_body(const Component& c, Scope& scope);
+
+Result<void> validate_nested(const Component& c, Scope& scope) {
+  Scope inner(Scope::Kind::Component, &scope);
+  RILL_CHECK_OK(validate_body(c, inner));
+  ComponentInfo info;
+  info.known = true;
+  info.imports = std::move(inner.imports);
+  info.exports = std::move(inner.exports);
+  scope.components.push_back(std::move(info));
+  return {};
+}
+
+Result<void> validate_start(const Start& s, Scope& scope, uint64_t offset) {
+  RILL_CHECK_OK(check_index(scope, Sort{SortKind::Func}, idx(s.func), offset));
+  for (ValueIdx v : s.args) RILL_CHECK_OK(check_index(scope, Sort{SortKind::Value}, idx(v), offset));
+  scope.values += s.results;
+  return {};
+}
+
+Result<void> validate_import(const Import& imp, Scope& scope, uint64_t offset) {
+  RILL_TRY(ExternInfo info, check_extern_type(imp.type, scope, offset));
+  RILL_CHECK_OK(check_name(imp.name, info, true, scope, offset));
+  push_extern(imp.type, scope);
+  scope.imports.emplace_back(imp.name.name, info);
+  return {};
+}
+
+Result<void> validate_export(const Export& e, Scope& scope, uint64_t offset) {
+  RILL_CHECK_OK(check_index(scope, e.item.sort, e.item.index, offset));
+  if (e.item.sort.kind == SortKind::Core && e.item.sort.core != CoreSort::Module)
+    return error_at(offset, to_string(e.item.sort) + " not valid to be used as export");
+  ExternInfo info = info_of(e.item.sort, scope, e.item.index);
+  if (e.type) {
+    RILL_TRY(ExternInfo ascribed, check_extern_type(*e.type, scope, offset));
+    if (ascribed.kind != info.kind)
+      return error_at(offset, "ascribed type of export is not compatible with item");
+    info = ascribed;
+  }
+  RILL_CHECK_OK(check_name(e.name, info, false, scope, offset));
+  if (e.type) {
+    push_extern(*e.type, scope);
+  } else if (e.item.sort.kind == SortKind::Type) {
+    scope.types.push_back(scope.types[e.item.index]);
+  } else {
+    push_unknown(scope, e.item.sort);
+  }
+  scope.exports.emplace(e.name.name, info);
+  return {};
+}
+
+Result<void> validate_definition(const Definition& d, Scope& scope) {
+  const uint64_t at = d.offset;
+  return std::visit(
+      [&](const auto& def) -> Result<void> {
+        using T = std::decay_t<decltype(def)>;
+        if constexpr (std::is_same_v<T, CoreModule>) {
+          return validate_core_module(def, scope, at);
+        } else if constexpr (std::is_same_v<T, CoreInstance>) {
+          return validate_core_instance(def, scope, at);
+        } else if constexpr (std::is_same_v<T, CoreType>) {
+          RILL_TRY(auto entries, validate_core_type(def, scope));
+          for (auto& e : entries) scope.core_types.push_back(std::move(e));
+          return {};
+        } else if constexpr (std::is_same_v<T, std::shared_ptr<const Component>>) {
+          return validate_nested(*def, scope);
+        } else if constexpr (std::is_same_v<T, Instance>) {
+          return validate_instance(def, scope, at);
+        } else if constexpr (std::is_same_v<T, Alias>) {
+          return validate_alias(def, scope, at);
+        } else if constexpr (std::is_same_v<T, Type>) {
+          RILL_TRY(TypeEntry e, validate_type(def, scope, at));
+          scope.types.push_back(e);
+          return {};
+        } else if constexpr (std::is_same_v<T, Canon>) {
+          return validate_canon(def, scope, at);
+        } else if constexpr (std::is_same_v<T, Start>) {
+          return validate_start(def, scope, at);
+        } else if constexpr (std::is_same_v<T, Import>) {
+          return validate_import(def, scope, at);
+        } else if constexpr (std::is_same_v<T, Export>) {
+          return validate_export(def, scope, at);
+        } else {
+          RILL_CHECK_OK(check_valtype(def.type, scope, at));
+          ++scope.values;
+          return {};
+        }
+      },
+      d.def);
+}
+
+Result<void> validate_body(const Component& c, Scope& scope) {
+  for (const Definition& d : c.defs) RILL_CHECK_OK(validate_definition(d, scope));
+  return {};
+}
+
+}  // namespace
+}  // namespace detail
+
+Result<void> validate_component(const Component& c) {
+  detail::Scope root;
+  return detail::validate_body(c, root);
+}
+
+}  // namespace rill::component

@@ -1,0 +1,237 @@
+// Tests of validate_component on hand-built components (tests/component/builder.h): index
+// spaces and outer aliases, type well-formedness, names, canon lift/lower rules and core
+// instantiation arguments. The spec suite run is spec_validate_test.cpp.
+#include "rill/component/validator.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "builder.h"
+#include "rill/component/decoder.h"
+
+namespace rill::component {
+namespace {
+
+using namespace testing;  // NOLINT(google-build-using-namespace): the test's byte builders
+
+Result<void> validate(const Bytes& b) {
+  auto c = decode_component(b);
+  EXPECT_TRUE(c.has_value()) << c.error().to_string();
+  if (!c) return c.error();
+  return validate_component(**c);
+}
+
+void expect_valid(const Bytes& b) {
+  auto v = validate(b);
+  EXPECT_TRUE(v.has_value()) << v.error().to_string();
+}
+
+/// Validation of {b} fails with a message containing {message}, at {offset} unless kNoOffset.
+void expect_invalid(const Bytes& b, const std::string& message, uint64_t offset = kNoOffset) {
+  auto v = validate(b);
+  ASSERT_FALSE(v.has_value()) << "validates, expected: " << message;
+  EXPECT_NE(v.error().message.find(message), std::string::npos) << v.error().to_string();
+  if (offset != kNoOffset) {
+    EXPECT_EQ(v.error().offset, offset) << v.error().to_string();
+  }
+}
+
+/// Offset of the first definition of a component's first section (count < 128, size < 128).
+constexpr uint64_t kFirstDef = 8 + 1 + 1 + 1;
+
+const Bytes kU32 = {0x79}, kString = {0x73};
+
+/// functype: (func (param "x" t)* (result r)?) with the params given as (label, valtype) pairs.
+Bytes func_type(std::initializer_list<Bytes> params, const Bytes& result = {}) {
+  Bytes out = cat({{0x40}, vec(params)});
+  return result.empty() ? cat({out, {0x01, 0x00}}) : cat({out, {0x00}, result});
+}
+Bytes param(std::string_view label, const Bytes& t) { return cat({str(label), t}); }
+
+/// A core module defining function "f" of type [params] -> [results] (its body is unreachable).
+Bytes core_module_f(const Bytes& params, const Bytes& results) {
+  return cat({kCorePreamble, section(1, cat({{0x01, 0x60}, params, results})),
+              section(3, {0x01, 0x00}), section(7, cat({{0x01}, str("f"), {0x00, 0x00}})),
+              section(10, {0x01, 0x03, 0x00, 0x00, 0x0b})});
+}
+
+/// Sections giving core func 0 = export "f" of an instance of {module}.
+Bytes core_func_from(const Bytes& module) {
+  return cat({section(kCoreModule, module), vec_section(kCoreInstance, {cat({{0x00}, u32(0), vec({})})}),
+              vec_section(kAlias, {cat({{0x00, 0x00, 0x01}, u32(0), str("f")})})});
+}
+
+TEST(Validate, IndexSpacesAcceptAWellFormedComponent) {
+  expect_valid(component({
+      vec_section(kType, {kU32, func_type({param("x", {0x00})}, kU32)}),
+      vec_section(kImport, {cat({name("f"), {0x01}, u32(1)})}),
+      vec_section(kExport, {cat({name("g"), {0x01}, u32(0), {0x00}})}),
+  }));
+}
+
+TEST(Validate, IndexOutOfBounds) {
+  expect_invalid(component({vec_section(kImport, {cat({name("f"), {0x01}, u32(0)})})}),
+                 "unknown type 0: type index out of bounds", kFirstDef);
+  expect_invalid(component({vec_section(kExport, {cat({name("g"), {0x01}, u32(0), {0x00}})})}),
+                 "unknown func 0: func index out of bounds", kFirstDef);
+}
+
+TEST(Validate, ExternTypeMustNameTheRightKindOfType) {
+  expect_invalid(component({vec_section(kType, {kU32}),
+                            vec_section(kImport, {cat({name("f"), {0x01}, u32(0)})})}),
+                 "type index 0 is not a function type");
+}
+
+TEST(Validate, OuterAliasCountAndSort) {
+  expect_invalid(component({vec_section(kAlias, {cat({{0x03, 0x02}, u32(1), u32(0)})})}),
+                 "invalid outer alias count of 1", kFirstDef);
+  // A nested component reaches its parent's type 0 with count 1.
+  const Bytes inner = component({vec_section(kAlias, {cat({{0x03, 0x02}, u32(1), u32(0)})})});
+  expect_valid(component({vec_section(kType, {kU32}), section(kComponent, inner)}));
+  const Bytes too_far = component({vec_section(kAlias, {cat({{0x03, 0x02}, u32(1), u32(1)})})});
+  expect_invalid(component({vec_section(kType, {kU32}), section(kComponent, too_far)}),
+                 "unknown type 1: type index out of bounds");
+}
+
+TEST(Validate, OuterAliasOfAResourceAcrossAComponentIsInvalid) {
+  const Bytes inner = component({vec_section(kAlias, {cat({{0x03, 0x02}, u32(1), u32(0)})})});
+  expect_invalid(component({vec_section(kType, {{0x3f, 0x7f, 0x00}}), section(kComponent, inner)}),
+                 "transitively refers to resources");
+  // (own $r) refers to the resource too.
+  expect_invalid(component({vec_section(kType, {{0x3f, 0x7f, 0x00}, {0x69, 0x00}}),
+                            section(kComponent, component({vec_section(
+                                                    kAlias, {cat({{0x03, 0x02}, u32(1), u32(1)})})}))}),
+                 "transitively refers to resources");
+}
+
+TEST(Validate, DefValTypes) {
+  expect_invalid(component({vec_section(kType, {{0x72, 0x00}})}),
+                 "record type must have at least one field", kFirstDef);
+  expect_invalid(component({vec_section(kType, {cat({{0x72}, vec({param("a-b", kU32), param("A-B", kU32)})})})}),
+                 "record field name `A-B` conflicts with previous field name `a-b`");
+  expect_invalid(component({vec_section(kType, {cat({{0x72}, vec({param("aB", kU32)})})})}),
+                 "record field name `aB` is not in kebab case");
+  Bytes flags = u32(33);
+  for (int i = 0; i < 33; ++i) flags = cat({flags, str("f" + std::to_string(i))});
+  expect_invalid(component({vec_section(kType, {cat({{0x6e}, flags})})}),
+                 "cannot have more than 32 flags");
+  expect_invalid(component({vec_section(kType, {{0x6d, 0x00}})}),
+                 "enum type must have at least one variant");
+  expect_invalid(component({vec_section(kType, {kU32, {0x69, 0x00}})}),
+                 "type index 0 is not a resource type");
+  expect_valid(component({vec_section(kType, {{0x3f, 0x7f, 0x00}, {0x69, 0x00}, {0x68, 0x00}})}));
+}
+
+TEST(Validate, FunctionTypes) {
+  expect_invalid(component({vec_section(kType, {func_type({param("foo", kU32), param("FOO", kU32)})})}),
+                 "function parameter name `FOO` conflicts with previous parameter name `foo`");
+  expect_invalid(component({vec_section(kType, {{0x3f, 0x7f, 0x00}, {0x68, 0x00},
+                                                func_type({}, {0x01})})}),
+                 "function result cannot contain a `borrow` type");
+}
+
+TEST(Validate, ResourceTypes) {
+  expect_invalid(component({vec_section(kType, {{0x3f, 0x7e, 0x00}})}),
+                 "resources can only be represented by `i32`");
+  // A destructor of type [] -> [] is not [i32] -> [].
+  expect_invalid(component({core_func_from(core_module_f({0x00}, {0x00})),
+                            vec_section(kType, {cat({{0x3f, 0x7f, 0x01}, u32(0)})})}),
+                 "wrong signature for a destructor");
+  expect_valid(component({core_func_from(core_module_f({0x01, 0x7f}, {0x00})),
+                          vec_section(kType, {cat({{0x3f, 0x7f, 0x01}, u32(0)})})}));
+  // Not inside a component type.
+  expect_invalid(component({vec_section(kType, {cat({{0x41}, vec({cat({{0x01}, {0x3f, 0x7f, 0x00}})})})})}),
+                 "resources can only be defined within a concrete component");
+}
+
+TEST(Validate, ImportNamesAreStronglyUnique) {
+  const Bytes f = func_type({});
+  expect_invalid(component({vec_section(kType, {f}),
+                            vec_section(kImport, {cat({name("a"), {0x01}, u32(0)}),
+                                                  cat({name("A"), {0x01}, u32(0)})})}),
+                 "import name `A` conflicts with previous name `a`");
+  expect_invalid(component({vec_section(kType, {f}),
+                            vec_section(kImport, {cat({name("a_b"), {0x01}, u32(0)})})}),
+                 "is not in kebab case");
+  // [method] needs a preceding resource of that name.
+  expect_invalid(component({vec_section(kType, {f}),
+                            vec_section(kImport, {cat({name("[method]r.m"), {0x01}, u32(0)})})}),
+                 "is not known in this context");
+}
+
+TEST(Validate, CanonLiftChecksTheCoreSignature) {
+  const Bytes lift = vec_section(kCanon, {cat({{0x00, 0x00}, u32(0), vec({}), u32(0)})});
+  expect_valid(component({core_func_from(core_module_f({0x00}, {0x00})),
+                          vec_section(kType, {func_type({})}), lift}));
+  expect_valid(component({core_func_from(core_module_f({0x01, 0x7f}, {0x01, 0x7f})),
+                          vec_section(kType, {func_type({param("x", kU32)}, kU32)}), lift}));
+  expect_invalid(component({core_func_from(core_module_f({0x00}, {0x00})),
+                            vec_section(kType, {func_type({param("x", kU32)})}), lift}),
+                 "lowered parameter types `[i32]` do not match parameter types `[]`");
+  expect_invalid(component({core_func_from(core_module_f({0x00}, {0x00})),
+                            vec_section(kType, {func_type({param("s", kString)})}), lift}),
+                 "canonical option `memory` is required");
+  expect_invalid(component({core_func_from(core_module_f({0x00}, {0x00})), vec_section(kType, {kU32}),
+                            lift}),
+                 "type index 0 is not a function type");
+}
+
+TEST(Validate, CanonOptions) {
+  auto lift_with = [](std::initializer_list<Bytes> opts) {
+    return component({core_func_from(core_module_f({0x00}, {0x00})),
+                      vec_section(kType, {func_type({})}),
+                      vec_section(kCanon, {cat({{0x00, 0x00}, u32(0), vec(opts), u32(0)})})});
+  };
+  expect_invalid(lift_with({{0x00}, {0x01}}),
+                 "canonical encoding option `utf8` conflicts with option `utf16`");
+  expect_invalid(lift_with({cat({{0x05}, u32(0)}), cat({{0x05}, u32(0)})}),
+                 "canonical option `post-return` is specified more than once");
+  expect_invalid(lift_with({cat({{0x04}, u32(0)})}),
+                 "canonical option `realloc` requires `memory` to also be specified");
+  expect_invalid(lift_with({cat({{0x03}, u32(0)})}), "unknown memory 0: memory index out of bounds");
+}
+
+TEST(Validate, CanonLowerGivesTheFlattenedCoreType) {
+  // lower f: (func (param "x" u32) (result u32)) gives [i32] -> [i32]; used as a destructor
+  // ([i32] -> []) that is a signature mismatch.
+  const Bytes base = cat({vec_section(kType, {func_type({param("x", kU32)}, kU32)}),
+                          vec_section(kImport, {cat({name("f"), {0x01}, u32(0)})}),
+                          vec_section(kCanon, {cat({{0x01, 0x00}, u32(0), vec({})})})});
+  expect_invalid(component({base, vec_section(kType, {cat({{0x3f, 0x7f, 0x01}, u32(0)})})}),
+                 "wrong signature for a destructor");
+  expect_invalid(component({vec_section(kType, {func_type({param("s", kString)})}),
+                            vec_section(kImport, {cat({name("f"), {0x01}, u32(0)})}),
+                            vec_section(kCanon, {cat({{0x01, 0x00}, u32(0), vec({})})})}),
+                 "canonical option `memory` is required");
+}
+
+TEST(Validate, CoreInstantiationArguments) {
+  // A module importing "m" "g" (a func [] -> []).
+  const Bytes importer = cat({kCorePreamble, section(1, {0x01, 0x60, 0x00, 0x00}),
+                              section(2, cat({{0x01}, str("m"), str("g"), {0x00, 0x00}}))});
+  expect_invalid(component({section(kCoreModule, importer),
+                            vec_section(kCoreInstance, {cat({{0x00}, u32(0), vec({})})})}),
+                 "missing module instantiation argument named `m`");
+  // An instance of inline exports without "g".
+  expect_invalid(component({section(kCoreModule, importer),
+                            vec_section(kCoreInstance, {cat({{0x01}, vec({})}),
+                                                        cat({{0x00}, u32(0), vec({cat({str("m"), {0x12}, u32(0)})})})})}),
+                 "does not export an item named `g`");
+  expect_invalid(component({vec_section(kCoreInstance, {cat({{0x00}, u32(0), vec({})})})}),
+                 "unknown module 0: module index out of bounds", kFirstDef);
+}
+
+TEST(Validate, AliasesCheckExports) {
+  expect_invalid(component({section(kCoreModule, core_module_f({0x00}, {0x00})),
+                            vec_section(kCoreInstance, {cat({{0x00}, u32(0), vec({})})}),
+                            vec_section(kAlias, {cat({{0x00, 0x00, 0x01}, u32(0), str("nope")})})}),
+                 "core instance 0 has no export named `nope`");
+  expect_invalid(component({section(kCoreModule, core_module_f({0x00}, {0x00})),
+                            vec_section(kCoreInstance, {cat({{0x00}, u32(0), vec({})})}),
+                            vec_section(kAlias, {cat({{0x00, 0x02, 0x01}, u32(0), str("f")})})}),
+                 "export `f` for core instance 0 is not a memory");
+}
+
+}  // namespace
+}  // namespace rill::component
