@@ -44,16 +44,19 @@ inline TypeEntry type_entry(TypeKind kind, const Scope* scope = nullptr, bool ha
 }
 
 /// A core export (of an instance or module) with its function type when known.
+/// Also the type of a core import, and of a core item in an index space.
 struct CoreExportInfo {
   CoreSort sort = CoreSort::Func;
-  std::optional<wasm::FuncType> func;
+  std::optional<wasm::FuncType> func;  ///< Func, Tag
+  std::optional<wasm::TableType> table;
+  std::optional<wasm::MemoryType> memory;
+  std::optional<wasm::GlobalType> global;
 };
 /// A core import of a module.
 struct CoreImportInfo {
   std::string module;
   std::string name;
-  CoreSort sort = CoreSort::Func;
-  std::optional<wasm::FuncType> func;
+  CoreExportInfo type;
 };
 /// A core module: its imports and exports (known unless resolution gave up).
 struct CoreModuleInfo {
@@ -113,9 +116,9 @@ struct Scope {
   std::vector<ComponentInfo> components;
 
   std::vector<std::optional<wasm::FuncType>> core_funcs;
-  uint32_t core_tables = 0;
-  uint32_t core_memories = 0;
-  uint32_t core_globals = 0;
+  std::vector<std::optional<wasm::TableType>> core_tables;
+  std::vector<std::optional<wasm::MemoryType>> core_memories;
+  std::vector<std::optional<wasm::GlobalType>> core_globals;
   uint32_t core_tags = 0;
   std::vector<CoreTypeEntry> core_types;
   std::vector<CoreModuleInfo> core_modules;

@@ -237,17 +237,37 @@ CoreSort sort_of(wasm::ExternKind k) {
   return CoreSort::Func;
 }
 
+/// The type of a module type's import or export; memories are checked against the 32-bit limit.
+Result<CoreExportInfo> core_extern(const CoreExternType& t, const std::vector<CoreTypeEntry>& types,
+                                   uint64_t offset) {
+  CoreExportInfo info{sort_of(t.kind), {}, {}, {}, {}};
+  RILL_TRY(info.func, core_func_type(t, types, offset));
+  if (t.kind == wasm::ExternKind::Table) info.table = t.table;
+  if (t.kind == wasm::ExternKind::Global) info.global = t.global;
+  if (t.kind == wasm::ExternKind::Memory) {
+    const wasm::Limits& l = t.memory.limits;
+    if (!l.is64 && (l.min > wasm::kMaxPages32 || (l.max && *l.max > wasm::kMaxPages32)))
+      return error_at(offset, "memory size must be at most 65536 pages (4GiB)");
+    info.memory = t.memory;
+  }
+  return info;
+}
+
 Result<CoreTypeEntry> check_module_type(const ModuleType& mt, const Scope& scope) {
   std::vector<CoreTypeEntry> types;
+  std::set<std::string> import_names;
   auto info = std::make_shared<CoreModuleInfo>();
   info->known = true;
   for (const ModuleDecl& d : mt.decls) {
     if (const auto* imp = std::get_if<CoreImportDecl>(&d.decl)) {
-      RILL_TRY(auto func, core_func_type(imp->type, types, d.offset));
-      info->imports.push_back({imp->module, imp->name, sort_of(imp->type.kind), func});
+      RILL_TRY(CoreExportInfo type, core_extern(imp->type, types, d.offset));
+      const std::string both = imp->module + ":" + imp->name;
+      if (!import_names.insert(both).second)
+        return error_at(d.offset, "duplicate import name `" + both + "`");
+      info->imports.push_back({imp->module, imp->name, std::move(type)});
     } else if (const auto* exp = std::get_if<CoreExportDecl>(&d.decl)) {
-      RILL_TRY(auto func, core_func_type(exp->type, types, d.offset));
-      if (!info->exports.emplace(exp->name, CoreExportInfo{sort_of(exp->type.kind), func}).second)
+      RILL_TRY(CoreExportInfo type, core_extern(exp->type, types, d.offset));
+      if (!info->exports.emplace(exp->name, std::move(type)).second)
         return error_at(d.offset, "export name `" + exp->name + "` already defined");
     } else if (const auto* ct = std::get_if<CoreType>(&d.decl)) {
       if (std::holds_alternative<ModuleType>(ct->type))

@@ -3,7 +3,9 @@
 // canonical definitions validate_canon.cpp's.
 #include "rill/component/validator.h"
 
+#include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "rill/component/names.h"
@@ -25,9 +27,9 @@ uint32_t Scope::size(Sort s) const {
   }
   switch (s.core) {
     case CoreSort::Func: return n(core_funcs);
-    case CoreSort::Table: return core_tables;
-    case CoreSort::Memory: return core_memories;
-    case CoreSort::Global: return core_globals;
+    case CoreSort::Table: return n(core_tables);
+    case CoreSort::Memory: return n(core_memories);
+    case CoreSort::Global: return n(core_globals);
     case CoreSort::Tag: return core_tags;
     case CoreSort::Type: return n(core_types);
     case CoreSort::Module: return n(core_modules);
@@ -100,12 +102,12 @@ const char* to_string(ExternKind k) {
 }
 
 /// Adds one item of core sort {s} (function type {func} when known).
-void push_core(Scope& scope, CoreSort s, std::optional<wasm::FuncType> func = std::nullopt) {
-  switch (s) {
-    case CoreSort::Func: scope.core_funcs.push_back(std::move(func)); return;
-    case CoreSort::Table: ++scope.core_tables; return;
-    case CoreSort::Memory: ++scope.core_memories; return;
-    case CoreSort::Global: ++scope.core_globals; return;
+void push_core(Scope& scope, const CoreExportInfo& item) {
+  switch (item.sort) {
+    case CoreSort::Func: scope.core_funcs.push_back(item.func); return;
+    case CoreSort::Table: scope.core_tables.push_back(item.table); return;
+    case CoreSort::Memory: scope.core_memories.push_back(item.memory); return;
+    case CoreSort::Global: scope.core_globals.push_back(item.global); return;
     case CoreSort::Tag: ++scope.core_tags; return;
     case CoreSort::Type: scope.core_types.push_back({}); return;
     case CoreSort::Module: scope.core_modules.push_back({}); return;
@@ -113,10 +115,20 @@ void push_core(Scope& scope, CoreSort s, std::optional<wasm::FuncType> func = st
   }
 }
 
+/// What is known of core item {index} of sort {s} (in range).
+CoreExportInfo core_item(const Scope& scope, CoreSort s, uint32_t index) {
+  CoreExportInfo item{s, {}, {}, {}, {}};
+  if (s == CoreSort::Func) item.func = scope.core_funcs[index];
+  if (s == CoreSort::Table) item.table = scope.core_tables[index];
+  if (s == CoreSort::Memory) item.memory = scope.core_memories[index];
+  if (s == CoreSort::Global) item.global = scope.core_globals[index];
+  return item;
+}
+
 /// Adds one item of sort {s} with nothing known about it but, for types, {kind}.
 void push_unknown(Scope& scope, Sort s, TypeKind kind = TypeKind::Unknown) {
   switch (s.kind) {
-    case SortKind::Core: push_core(scope, s.core); return;
+    case SortKind::Core: push_core(scope, CoreExportInfo{s.core, {}, {}, {}, {}}); return;
     case SortKind::Func: scope.funcs.push_back({}); return;
     case SortKind::Value: ++scope.values; return;
     case SortKind::Type: scope.types.push_back(type_entry(kind)); return;
@@ -133,14 +145,22 @@ CoreModuleInfo module_info(const wasm::Module& m) {
     return m.types[m.funcs[f]];
   };
   for (const wasm::Import& i : m.imports) {
-    CoreImportInfo ci{i.module, i.name, core_sort_of(i.kind), std::nullopt};
+    CoreImportInfo ci{i.module, i.name, CoreExportInfo{core_sort_of(i.kind), {}, {}, {}, {}}};
     if (i.kind == wasm::ExternKind::Func && i.func_type < m.types.size())
-      ci.func = m.types[i.func_type];
+      ci.type.func = m.types[i.func_type];
+    if (i.kind == wasm::ExternKind::Table) ci.type.table = i.table;
+    if (i.kind == wasm::ExternKind::Memory) ci.type.memory = i.memory;
+    if (i.kind == wasm::ExternKind::Global) ci.type.global = i.global;
     info.imports.push_back(std::move(ci));
   }
   for (const wasm::Export& e : m.exports) {
-    CoreExportInfo ce{core_sort_of(e.kind), std::nullopt};
+    CoreExportInfo ce{core_sort_of(e.kind), {}, {}, {}, {}};
     if (e.kind == wasm::ExternKind::Func) ce.func = func_type(e.index);
+    if (e.kind == wasm::ExternKind::Table && e.index < m.tables.size()) ce.table = m.tables[e.index];
+    if (e.kind == wasm::ExternKind::Memory && e.index < m.memories.size())
+      ce.memory = m.memories[e.index];
+    if (e.kind == wasm::ExternKind::Global && e.index < m.globals.size())
+      ce.global = m.globals[e.index];
     info.exports.emplace(e.name, std::move(ce));
   }
   return info;
@@ -149,7 +169,13 @@ CoreModuleInfo module_info(const wasm::Module& m) {
 Result<void> validate_core_module(const CoreModule& m, Scope& scope, uint64_t offset) {
   auto ok = wasm::validate_module(*m.module);
   if (!ok) return ok.error();
-  (void)offset;
+  // A module's type (core:moduletype) names each import once, so a module whose imports
+  // repeat a (module, name) pair has no module type; wasm-tools rejects it the same way.
+  std::set<std::pair<std::string_view, std::string_view>> seen;
+  for (const wasm::Import& i : m.module->imports) {
+    if (!seen.emplace(i.module, i.name).second)
+      return error_at(offset, "duplicate import name `" + i.module + ":" + i.name + "`");
+  }
   scope.core_modules.push_back(module_info(*m.module));
   return {};
 }
@@ -169,6 +195,39 @@ const char* core_sort_word(CoreSort s) {
   return "?";
 }
 
+bool limits_match(const wasm::Limits& actual, const wasm::Limits& expected) {
+  if (actual.min < expected.min) return false;
+  if (!expected.max) return true;
+  return actual.max && *actual.max <= *expected.max;
+}
+
+/// Core import matching (core spec "Import Subtyping"): {got} must match {want}.
+std::optional<std::string> core_mismatch(const CoreExportInfo& want, const CoreExportInfo& got) {
+  if (want.func && got.func && *want.func != *got.func) {
+    return "expected: " + wasm::to_string(*want.func) + ", found " + wasm::to_string(*got.func);
+  }
+  if (want.table && got.table) {
+    if (want.table->elem != got.table->elem) {
+      return std::string("expected table element type ") + wasm::to_string(want.table->elem) +
+             ", found " + wasm::to_string(got.table->elem);
+    }
+    if (!limits_match(got.table->limits, want.table->limits)) return "mismatch in table limits";
+  }
+  if (want.memory && got.memory) {
+    if (want.memory->limits.shared != got.memory->limits.shared)
+      return "mismatch in the shared flag for memories";
+    if (!limits_match(got.memory->limits, want.memory->limits)) return "mismatch in memory limits";
+  }
+  if (want.global && got.global) {
+    if (want.global->type != got.global->type) {
+      return std::string("expected global type ") + wasm::to_string(want.global->type) +
+             ", found " + wasm::to_string(got.global->type);
+    }
+    if (want.global->mut != got.global->mut) return "mismatch in global mutability";
+  }
+  return std::nullopt;
+}
+
 Result<void> check_core_arg(const CoreImportInfo& imp, const CoreInstanceInfo& inst,
                             uint64_t offset) {
   if (!inst.known) return {};
@@ -177,18 +236,14 @@ Result<void> check_core_arg(const CoreImportInfo& imp, const CoreInstanceInfo& i
     return error_at(offset, "module instantiation argument `" + imp.module +
                                 "` does not export an item named `" + imp.name + "`");
   }
-  if (e->second.sort != imp.sort) {
-    return error_at(offset, std::string("type mismatch for export `") + imp.name +
-                                "` of module instantiation argument `" + imp.module +
-                                "`: expected " + core_sort_word(imp.sort) + ", found " +
+  const std::string what =
+      "type mismatch for export `" + imp.name + "` of module instantiation argument `" +
+      imp.module + "`: ";
+  if (e->second.sort != imp.type.sort) {
+    return error_at(offset, what + "expected " + core_sort_word(imp.type.sort) + ", found " +
                                 core_sort_word(e->second.sort));
   }
-  if (imp.func && e->second.func && *imp.func != *e->second.func) {
-    return error_at(offset, "type mismatch for export `" + imp.name +
-                                "` of module instantiation argument `" + imp.module +
-                                "`: expected " + wasm::to_string(*imp.func) + ", found " +
-                                wasm::to_string(*e->second.func));
-  }
+  if (auto bad = core_mismatch(imp.type, e->second)) return error_at(offset, what + *bad);
   return {};
 }
 
@@ -223,8 +278,7 @@ Result<void> validate_core_instance(const CoreInstance& inst, Scope& scope, uint
   info.known = true;
   for (const CoreInlineExport& e : std::get<CoreInstanceFromExports>(inst).exports) {
     RILL_CHECK_OK(check_index(scope, core_sort(e.item.sort), e.item.index, offset));
-    CoreExportInfo ce{e.item.sort, std::nullopt};
-    if (e.item.sort == CoreSort::Func) ce.func = scope.core_funcs[e.item.index];
+    CoreExportInfo ce = core_item(scope, e.item.sort, e.item.index);
     if (!info.exports.emplace(e.name, std::move(ce)).second)
       return error_at(offset, "export name `" + e.name + "` already defined");
   }
@@ -362,7 +416,7 @@ Result<void> validate_core_export_alias(const Alias& a, Scope& scope, uint64_t o
   if (a.sort.kind != SortKind::Core)
     return error_at(offset, "core export alias of a non-core sort");
   const CoreInstanceInfo& inst = scope.core_instances[a.instance];
-  std::optional<wasm::FuncType> func;
+  CoreExportInfo item{a.sort.core, {}, {}, {}, {}};
   if (inst.known) {
     auto e = inst.exports.find(a.name);
     if (e == inst.exports.end()) {
@@ -374,9 +428,9 @@ Result<void> validate_core_export_alias(const Alias& a, Scope& scope, uint64_t o
                                   std::to_string(a.instance) + " is not a " +
                                   core_sort_word(a.sort.core));
     }
-    func = e->second.func;
+    item = e->second;
   }
-  push_core(scope, a.sort.core, std::move(func));
+  push_core(scope, item);
   return {};
 }
 

@@ -222,6 +222,33 @@ TEST(Validate, CoreInstantiationArguments) {
                  "unknown module 0: module index out of bounds", kFirstDef);
 }
 
+TEST(Validate, CoreInstantiationMatchesGlobalsTablesAndMemories) {
+  // A module importing "m" "g" as an immutable i32 global, instantiated with an i64 global.
+  const Bytes imports_global = cat({kCorePreamble, section(2, cat({{0x01}, str("m"), str("g"), {0x03, 0x7f, 0x00}}))});
+  const Bytes exports_global = cat({kCorePreamble, section(6, {0x01, 0x7e, 0x00, 0x42, 0x00, 0x0b}),
+                                    section(7, cat({{0x01}, str("g"), {0x03, 0x00}}))});
+  auto instantiate = [](const Bytes& importer, const Bytes& exporter) {
+    return component({section(kCoreModule, importer), section(kCoreModule, exporter),
+                      vec_section(kCoreInstance, {cat({{0x00}, u32(1), vec({})}),
+                                                  cat({{0x00}, u32(0), vec({cat({str("m"), {0x12}, u32(0)})})})})});
+  };
+  expect_invalid(instantiate(imports_global, exports_global), "expected global type i32, found i64");
+  // A table import of at least 2 elements, given a table of 1.
+  const Bytes imports_table = cat({kCorePreamble, section(2, cat({{0x01}, str("m"), str("g"), {0x01, 0x70, 0x00, 0x02}}))});
+  const Bytes exports_table = cat({kCorePreamble, section(4, {0x01, 0x70, 0x00, 0x01}),
+                                   section(7, cat({{0x01}, str("g"), {0x01, 0x00}}))});
+  expect_invalid(instantiate(imports_table, exports_table), "mismatch in table limits");
+  const Bytes big_table = cat({kCorePreamble, section(4, {0x01, 0x70, 0x00, 0x05}),
+                               section(7, cat({{0x01}, str("g"), {0x01, 0x00}}))});
+  expect_valid(instantiate(imports_table, big_table));
+}
+
+TEST(Validate, CoreModuleImportsAreUnique) {
+  const Bytes dup = cat({kCorePreamble, section(1, {0x01, 0x60, 0x00, 0x00}),
+                         section(2, cat({{0x02}, str("m"), str("g"), {0x00, 0x00}, str("m"), str("g"), {0x00, 0x00}}))});
+  expect_invalid(component({section(kCoreModule, dup)}), "duplicate import name `m:g`");
+}
+
 TEST(Validate, AliasesCheckExports) {
   expect_invalid(component({section(kCoreModule, core_module_f({0x00}, {0x00})),
                             vec_section(kCoreInstance, {cat({{0x00}, u32(0), vec({})})}),
