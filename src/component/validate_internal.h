@@ -22,6 +22,12 @@ struct Scope;
 /// What a component-level type index names.
 enum class TypeKind : uint8_t { Unknown, Defined, Func, Component, Instance, Resource };
 
+/// Identities of resource types (each resourcetype, `(sub resource)` import/export and
+/// resource aliased out of an instance is a fresh one), sorted and unique.
+using Resources = std::vector<uint32_t>;
+/// Adds {from} to {into}.
+void add_resources(Resources& into, const Resources& from);
+
 /// One entry of the type index space; {scope} is where indices inside the type resolve.
 struct TypeEntry {
   TypeKind kind = TypeKind::Unknown;
@@ -31,15 +37,16 @@ struct TypeEntry {
   const InstanceType* instance = nullptr;
   const Scope* scope = nullptr;
   bool local_resource = false;  ///< Resource defined by a resourcetype in this component
-  bool has_resource = false;    ///< is or transitively refers to a resource type
+  Resources resources;          ///< the resource types it is or transitively refers to
+  bool has_resource() const { return !resources.empty(); }
 };
 
 /// A TypeEntry of {kind} whose inner indices resolve in {scope}.
-inline TypeEntry type_entry(TypeKind kind, const Scope* scope = nullptr, bool has_resource = false) {
+inline TypeEntry type_entry(TypeKind kind, const Scope* scope = nullptr, Resources res = {}) {
   TypeEntry e;
   e.kind = kind;
   e.scope = scope;
-  e.has_resource = has_resource;
+  e.resources = std::move(res);
   return e;
 }
 
@@ -84,11 +91,13 @@ struct ExternInfo {
 /// A component instance: its exports when known.
 struct InstanceInfo {
   bool known = false;
+  Resources resources;  ///< resources its type refers to (when imported)
   std::map<std::string, ExternInfo, std::less<>> exports;
 };
 /// A component: its imports and exports when known.
 struct ComponentInfo {
   bool known = false;
+  Resources resources;  ///< resources its type refers to (when imported)
   std::vector<std::pair<std::string, ExternInfo>> imports;
   std::map<std::string, ExternInfo, std::less<>> exports;
 };
@@ -96,6 +105,7 @@ struct ComponentInfo {
 struct FuncEntry {
   const FuncType* type = nullptr;
   const Scope* scope = nullptr;
+  Resources resources;  ///< resources its type refers to
 };
 
 /// One scope's index spaces (Binary.md "outer aliases": a component, component type or
@@ -103,11 +113,23 @@ struct FuncEntry {
 struct Scope {
   enum class Kind : uint8_t { Component, ComponentType, InstanceType };
   Scope() = default;
-  Scope(Kind k, const Scope* p) : kind(k), parent(p) {}
+  Scope(Kind k, Scope* p) : kind(k), parent(p), next_resource(p->next_resource) {}
   Scope(const Scope&) = delete;
   Scope& operator=(const Scope&) = delete;
   Kind kind = Kind::Component;
-  const Scope* parent = nullptr;
+  Scope* parent = nullptr;
+  uint32_t* next_resource = &root_next_resource;  ///< the root's counter of resource identities
+  uint32_t root_next_resource = 0;
+  std::set<uint32_t> named;    ///< resources imported or exported so far (concrete components)
+  std::set<uint32_t> created;  ///< resources given their identity in this scope
+  std::set<uint32_t> outer;    ///< resources a type scope reaches through outer aliases
+
+  /// A fresh resource identity, created in this scope.
+  uint32_t fresh_resource() {
+    const uint32_t id = (*next_resource)++;
+    created.insert(id);
+    return id;
+  }
 
   std::vector<TypeEntry> types;
   std::vector<FuncEntry> funcs;

@@ -50,9 +50,10 @@ const TypeEntry* entry_of(ValType t, const Scope& scope) {
   return &scope.types[idx(t.type_index())];
 }
 
-bool has_resource(ValType t, const Scope& scope) {
+const Resources& resources_of(ValType t, const Scope& scope) {
+  static const Resources kNone;
   const TypeEntry* e = entry_of(t, scope);
-  return e && e->has_resource;
+  return e ? e->resources : kNone;
 }
 
 Result<void> check_handle(TypeIdx i, const Scope& scope, uint64_t offset) {
@@ -81,12 +82,12 @@ Result<void> check_async_elem(const std::optional<ValType>& elem, bool stream, c
   return {};
 }
 
-/// Validates {dv}; returns whether it transitively refers to a resource type.
-Result<bool> check_defval(const DefValType& dv, const Scope& scope, uint64_t offset) {
-  bool res = false;
+/// Validates {dv}; returns the resources it transitively refers to.
+Result<Resources> check_defval(const DefValType& dv, const Scope& scope, uint64_t offset) {
+  Resources res;
   auto vt = [&](ValType t) -> Result<void> {
     RILL_CHECK_OK(check_valtype(t, scope, offset));
-    res = res || has_resource(t, scope);
+    add_resources(res, resources_of(t, scope));
     return {};
   };
   auto opt = [&](const std::optional<ValType>& t) -> Result<void> {
@@ -127,16 +128,16 @@ Result<bool> check_defval(const DefValType& dv, const Scope& scope, uint64_t off
     RILL_CHECK_OK(opt(rt->err));
   } else if (const auto* own = std::get_if<OwnType>(&dv)) {
     RILL_CHECK_OK(check_handle(own->resource, scope, offset));
-    res = true;
+    add_resources(res, scope.types[idx(own->resource)].resources);
   } else if (const auto* b = std::get_if<BorrowType>(&dv)) {
     RILL_CHECK_OK(check_handle(b->resource, scope, offset));
-    res = true;
+    add_resources(res, scope.types[idx(b->resource)].resources);
   } else if (const auto* s = std::get_if<StreamType>(&dv)) {
     RILL_CHECK_OK(check_async_elem(s->elem, true, scope, offset));
-    res = s->elem && has_resource(*s->elem, scope);
+    if (s->elem) add_resources(res, resources_of(*s->elem, scope));
   } else if (const auto* fu = std::get_if<FutureType>(&dv)) {
     RILL_CHECK_OK(check_async_elem(fu->elem, false, scope, offset));
-    res = fu->elem && has_resource(*fu->elem, scope);
+    if (fu->elem) add_resources(res, resources_of(*fu->elem, scope));
   } else if (const auto* m = std::get_if<MapType>(&dv)) {
     RILL_CHECK_OK(vt(m->key));
     RILL_CHECK_OK(vt(m->value));
@@ -144,19 +145,19 @@ Result<bool> check_defval(const DefValType& dv, const Scope& scope, uint64_t off
   return res;
 }
 
-Result<bool> check_func_type(const FuncType& ft, const Scope& scope, uint64_t offset) {
+Result<Resources> check_func_type(const FuncType& ft, const Scope& scope, uint64_t offset) {
   LabelChecker lc("function parameter", "parameter", offset);
-  bool res = false;
+  Resources res;
   for (const LabeledValType& p : ft.params) {
     RILL_CHECK_OK(lc.add(p.label));
     RILL_CHECK_OK(check_valtype(p.type, scope, offset));
-    res = res || has_resource(p.type, scope);
+    add_resources(res, resources_of(p.type, scope));
   }
   if (ft.result) {
     RILL_CHECK_OK(check_valtype(*ft.result, scope, offset));
     if (contains_borrow(*ft.result, scope))
       return error_at(offset, "function result cannot contain a `borrow` type");
-    res = res || has_resource(*ft.result, scope);
+    add_resources(res, resources_of(*ft.result, scope));
   }
   return res;
 }
@@ -195,6 +196,18 @@ Result<void> check_type_decls(const std::vector<TypeDecl>& decls, Scope& inner) 
   return {};
 }
 
+/// The resources a finished type scope {inner} reached through outer aliases (not its own);
+/// they are also reached by {parent} when that is a type scope.
+Resources reached_resources(const Scope& inner, Scope& parent) {
+  Resources out;
+  for (uint32_t r : inner.outer) {
+    if (inner.created.count(r)) continue;
+    out.push_back(r);
+    if (parent.kind != Scope::Kind::Component) parent.outer.insert(r);
+  }
+  return out;
+}
+
 Result<TypeEntry> check_resource(const ResourceType& r, Scope& scope, uint64_t offset) {
   if (scope.kind != Scope::Kind::Component)
     return error_at(offset, "resources can only be defined within a concrete component");
@@ -206,7 +219,7 @@ Result<TypeEntry> check_resource(const ResourceType& r, Scope& scope, uint64_t o
     if (ft && *ft != wasm::FuncType{{wasm::kI32}, {}})
       return error_at(offset, "wrong signature for a destructor");
   }
-  TypeEntry e = type_entry(TypeKind::Resource, &scope, true);
+  TypeEntry e = type_entry(TypeKind::Resource, &scope, {scope.fresh_resource()});
   e.local_resource = true;
   return e;
 }
@@ -301,6 +314,13 @@ Result<CoreTypeEntry> check_module_type(const ModuleType& mt, const Scope& scope
 
 }  // namespace
 
+void add_resources(Resources& into, const Resources& from) {
+  for (uint32_t r : from) {
+    auto it = std::lower_bound(into.begin(), into.end(), r);
+    if (it == into.end() || *it != r) into.insert(it, r);
+  }
+}
+
 Result<void> check_valtype(ValType t, const Scope& scope, uint64_t offset) {
   if (t.is_prim()) return {};
   const uint32_t i = idx(t.type_index());
@@ -345,13 +365,13 @@ bool contains_borrow(ValType t, const Scope& scope) {
 
 Result<TypeEntry> validate_type(const Type& t, Scope& scope, uint64_t offset) {
   if (const auto* dv = std::get_if<DefValType>(&t.type)) {
-    RILL_TRY(bool res, check_defval(*dv, scope, offset));
+    RILL_TRY(Resources res, check_defval(*dv, scope, offset));
     TypeEntry e = type_entry(TypeKind::Defined, &scope, res);
     e.defined = dv;
     return e;
   }
   if (const auto* ft = std::get_if<FuncType>(&t.type)) {
-    RILL_TRY(bool res, check_func_type(*ft, scope, offset));
+    RILL_TRY(Resources res, check_func_type(*ft, scope, offset));
     TypeEntry e = type_entry(TypeKind::Func, &scope, res);
     e.func = ft;
     return e;
@@ -359,14 +379,14 @@ Result<TypeEntry> validate_type(const Type& t, Scope& scope, uint64_t offset) {
   if (const auto* ct = std::get_if<ComponentType>(&t.type)) {
     Scope inner(Scope::Kind::ComponentType, &scope);
     RILL_CHECK_OK(check_type_decls(ct->decls, inner));
-    TypeEntry e = type_entry(TypeKind::Component, &scope);
+    TypeEntry e = type_entry(TypeKind::Component, &scope, reached_resources(inner, scope));
     e.component = ct;
     return e;
   }
   if (const auto* it = std::get_if<InstanceType>(&t.type)) {
     Scope inner(Scope::Kind::InstanceType, &scope);
     RILL_CHECK_OK(check_type_decls(it->decls, inner));
-    TypeEntry e = type_entry(TypeKind::Instance, &scope);
+    TypeEntry e = type_entry(TypeKind::Instance, &scope, reached_resources(inner, scope));
     e.instance = it;
     return e;
   }
@@ -473,13 +493,15 @@ void push_extern(const ExternType& t, Scope& scope) {
     }
     case ExternKind::Func: {
       const TypeEntry& e = scope.types[t.index];
-      scope.funcs.push_back(FuncEntry{e.func, e.scope});
+      scope.funcs.push_back(FuncEntry{e.func, e.scope, e.resources});
       return;
     }
     case ExternKind::Value: ++scope.values; return;
     case ExternKind::Type:
       if (t.type_bound.kind == TypeBound::Kind::SubResource) {
-        scope.types.push_back(type_entry(TypeKind::Resource, nullptr, true));
+        const uint32_t id = scope.fresh_resource();
+        scope.named.insert(id);
+        scope.types.push_back(type_entry(TypeKind::Resource, nullptr, {id}));
       } else {
         scope.types.push_back(scope.types[idx(t.type_bound.index)]);
       }
@@ -487,6 +509,7 @@ void push_extern(const ExternType& t, Scope& scope) {
     case ExternKind::Component: {
       const TypeEntry& e = scope.types[t.index];
       ComponentInfo info;
+      info.resources = e.resources;
       if (e.component) {
         info.known = true;
         collect(e.component->decls, &info.imports, info.exports);
@@ -497,6 +520,7 @@ void push_extern(const ExternType& t, Scope& scope) {
     case ExternKind::Instance: {
       const TypeEntry& e = scope.types[t.index];
       InstanceInfo info;
+      info.resources = e.resources;
       if (e.instance) {
         info.known = true;
         collect(e.instance->decls, nullptr, info.exports);

@@ -3,6 +3,7 @@
 // canonical definitions validate_canon.cpp's.
 #include "rill/component/validator.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <string_view>
@@ -292,6 +293,18 @@ ExternInfo info_of(Sort s, const Scope& scope, uint32_t index) {
   return info;
 }
 
+/// What item {i} of sort {s} refers to by its type, for the rules on exported resources.
+Resources item_resources(const Scope& scope, Sort s, uint32_t i) {
+  switch (s.kind) {
+    case SortKind::Func: return scope.funcs[i].resources;
+    case SortKind::Type:
+      return scope.types[i].kind == TypeKind::Resource ? Resources{} : scope.types[i].resources;
+    case SortKind::Instance: return scope.instances[i].resources;
+    case SortKind::Component: return scope.components[i].resources;
+    default: return {};
+  }
+}
+
 Result<void> validate_instantiate(const Instantiate& in, Scope& scope, uint64_t offset) {
   RILL_CHECK_OK(check_index(scope, Sort{SortKind::Component}, idx(in.component), offset));
   std::map<std::string, ExternInfo, std::less<>> args;
@@ -329,6 +342,7 @@ Result<void> validate_instance(const Instance& inst, Scope& scope, uint64_t offs
   InstanceInfo info;
   info.known = true;
   std::map<std::string, std::string> keys;
+  std::vector<uint32_t> exported;  // type indices it exports
   for (const InlineExport& e : std::get<InstanceFromExports>(inst).exports) {
     RILL_CHECK_OK(check_index(scope, e.item.sort, e.item.index, offset));
     auto parsed = parse_extern_name(e.name.name, e.name.offset);
@@ -339,6 +353,16 @@ Result<void> validate_instance(const Instance& inst, Scope& scope, uint64_t offs
                                   prev->second + "`");
     }
     info.exports.emplace(e.name.name, info_of(e.item.sort, scope, e.item.index));
+    add_resources(info.resources, item_resources(scope, e.item.sort, e.item.index));
+    if (e.item.sort.kind == SortKind::Type) exported.push_back(e.item.index);
+  }
+  // The instance exports these resources itself, so its type does not depend on them.
+  for (uint32_t t : exported) {
+    for (uint32_t r : scope.types[t].resources) {
+      auto it = std::find(info.resources.begin(), info.resources.end(), r);
+      if (it != info.resources.end() && scope.types[t].kind == TypeKind::Resource)
+        info.resources.erase(it);
+    }
   }
   scope.instances.push_back(std::move(info));
   return {};
@@ -365,10 +389,11 @@ Result<void> validate_outer_alias(const Alias& a, Scope& scope, uint64_t offset)
   RILL_CHECK_OK(check_index(*target, a.sort, a.index, offset));
   if (a.sort.kind == SortKind::Type) {
     const TypeEntry& t = target->types[a.index];
-    if (crosses_component && t.has_resource) {
+    if (crosses_component && t.has_resource()) {
       return error_at(offset, "outer alias of a type that transitively refers to resources");
     }
     scope.types.push_back(t);
+    if (scope.kind != Scope::Kind::Component) scope.outer.insert(t.resources.begin(), t.resources.end());
     return {};
   }
   if (a.sort.kind == SortKind::Component) {
@@ -405,7 +430,9 @@ Result<void> validate_export_alias(const Alias& a, Scope& scope, uint64_t offset
   if (kind == TypeKind::Resource) {
     // Instantiation may have substituted one of our own resources for it (Binary.md
     // "instantiate"), which is not tracked yet, so resource.new/rep stay allowed.
-    scope.types.back().has_resource = true;
+    const uint32_t id = scope.fresh_resource();
+    scope.named.insert(id);
+    scope.types.back().resources = {id};
     scope.types.back().local_resource = true;
   }
   return {};
@@ -467,8 +494,35 @@ Result<void> validate_start(const Start& s, Scope& scope, uint64_t offset) {
   return {};
 }
 
+/// Binary.md: "all resource types transitively used in the type of an export are introduced by
+/// a preceding importdecl or exportdecl" (likewise for imports).
+Result<void> check_named(const Scope& scope, const Resources& used, ExternKind kind,
+                         bool is_import, uint64_t offset) {
+  if (scope.kind != Scope::Kind::Component) return {};
+  for (uint32_t r : used) {
+    if (scope.named.count(r)) continue;
+    return error_at(offset, std::string(to_string(kind)) + " not valid to be used as " +
+                                (is_import ? "import" : "export") +
+                                ": it refers to a resource type that is not imported or exported");
+  }
+  return {};
+}
+
+Resources extern_resources(const ExternType& t, const Scope& scope) {
+  switch (t.kind) {
+    case ExternKind::Func:
+    case ExternKind::Component:
+    case ExternKind::Instance: return scope.types[t.index].resources;
+    case ExternKind::Type:
+      if (t.type_bound.kind == TypeBound::Kind::Eq) return scope.types[idx(t.type_bound.index)].resources;
+      return {};
+    default: return {};
+  }
+}
+
 Result<void> validate_import(const Import& imp, Scope& scope, uint64_t offset) {
   RILL_TRY(ExternInfo info, check_extern_type(imp.type, scope, offset));
+  RILL_CHECK_OK(check_named(scope, extern_resources(imp.type, scope), imp.type.kind, true, offset));
   RILL_CHECK_OK(check_name(imp.name, info, true, scope, offset));
   push_extern(imp.type, scope);
   scope.imports.emplace_back(imp.name.name, info);
@@ -480,6 +534,12 @@ Result<void> validate_export(const Export& e, Scope& scope, uint64_t offset) {
   if (e.item.sort.kind == SortKind::Core && e.item.sort.core != CoreSort::Module)
     return error_at(offset, to_string(e.item.sort) + " not valid to be used as export");
   ExternInfo info = info_of(e.item.sort, scope, e.item.index);
+  RILL_CHECK_OK(check_named(scope, item_resources(scope, e.item.sort, e.item.index), info.kind,
+                            false, offset));
+  if (e.item.sort.kind == SortKind::Type && scope.types[e.item.index].kind == TypeKind::Resource) {
+    const auto& r = scope.types[e.item.index].resources;
+    scope.named.insert(r.begin(), r.end());
+  }
   if (e.type) {
     RILL_TRY(ExternInfo ascribed, check_extern_type(*e.type, scope, offset));
     if (ascribed.kind != info.kind)
