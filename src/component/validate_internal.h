@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <variant>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,14 @@ using Resources = std::vector<uint32_t>;
 /// Adds {from} to {into}.
 void add_resources(Resources& into, const Resources& from);
 
+/// Explainer.md "External Visibility of Types": how a type index is named from outside. Ordered
+/// from best to worst, so the weakest of several is their max.
+enum class Vis : uint8_t {
+  Imported,  ///< introduced by an import (or aliased from outside): usable by imports and exports
+  Exported,  ///< introduced by an export: usable by exports
+  None,      ///< a local definition
+};
+
 /// One entry of the type index space; {scope} is where indices inside the type resolve.
 struct TypeEntry {
   TypeKind kind = TypeKind::Unknown;
@@ -38,7 +47,20 @@ struct TypeEntry {
   const Scope* scope = nullptr;
   bool local_resource = false;  ///< Resource defined by a resourcetype in this component
   Resources resources;          ///< the resource types it is or transitively refers to
+  Vis name = Vis::Imported;     ///< this index's own external name (see Vis)
+  Vis worst = Vis::Imported;    ///< the weakest name of the nominal types it refers to
   bool has_resource() const { return !resources.empty(); }
+  /// Resources, records, variants, enums and flags need a name where they are used.
+  bool nominal() const {
+    if (kind == TypeKind::Resource) return true;
+    return kind == TypeKind::Defined && defined &&
+           (std::holds_alternative<RecordType>(*defined) ||
+            std::holds_alternative<VariantType>(*defined) ||
+            std::holds_alternative<EnumType>(*defined) ||
+            std::holds_alternative<FlagsType>(*defined));
+  }
+  /// What a reference to this type requires.
+  Vis ref_vis() const { return nominal() ? name : worst; }
 };
 
 /// A TypeEntry of {kind} whose inner indices resolve in {scope}.
@@ -91,12 +113,14 @@ struct ExternInfo {
 /// A component instance: its exports when known.
 struct InstanceInfo {
   bool known = false;
+  Vis worst = Vis::Imported;  ///< the weakest name its type refers to
   Resources resources;  ///< resources its type refers to (when imported)
   std::map<std::string, ExternInfo, std::less<>> exports;
 };
 /// A component: its imports and exports when known.
 struct ComponentInfo {
   bool known = false;
+  Vis worst = Vis::Imported;  ///< the weakest name its type refers to
   Resources resources;  ///< resources its type refers to (when imported)
   std::vector<std::pair<std::string, ExternInfo>> imports;
   std::map<std::string, ExternInfo, std::less<>> exports;
@@ -106,6 +130,7 @@ struct FuncEntry {
   const FuncType* type = nullptr;
   const Scope* scope = nullptr;
   Resources resources;  ///< resources its type refers to
+  Vis worst = Vis::Imported;  ///< the weakest name its type refers to
 };
 
 /// One scope's index spaces (Binary.md "outer aliases": a component, component type or
@@ -120,9 +145,9 @@ struct Scope {
   Scope* parent = nullptr;
   uint32_t* next_resource = &root_next_resource;  ///< the root's counter of resource identities
   uint32_t root_next_resource = 0;
-  std::set<uint32_t> named;    ///< resources imported or exported so far (concrete components)
   std::set<uint32_t> created;  ///< resources given their identity in this scope
   std::set<uint32_t> outer;    ///< resources a type scope reaches through outer aliases
+  Vis outer_worst = Vis::Imported;  ///< the weakest name a type scope reaches by outer aliases
 
   /// A fresh resource identity, created in this scope.
   uint32_t fresh_resource() {
@@ -171,8 +196,15 @@ Result<void> check_valtype(ValType t, const Scope& scope, uint64_t offset);
 Result<std::vector<CoreTypeEntry>> validate_core_type(const CoreType& t, const Scope& scope);
 /// Validates an externtype and returns what it adds to the index space.
 Result<ExternInfo> check_extern_type(const ExternType& t, const Scope& scope, uint64_t offset);
+/// Explainer.md "External Visibility of Types": the nominal types an import's type uses must
+/// have been imported, an export's imported or exported ({worst} is the weakest it uses). In a
+/// component/instance type a violation makes the type itself unusable by imports and exports.
+Result<void> check_visible(Scope& scope, Vis worst, ExternKind kind, bool is_import,
+                           uint64_t offset);
 /// Adds the item an import/export declaration of type {t} introduces to {scope}.
-void push_extern(const ExternType& t, Scope& scope);
+void push_extern(const ExternType& t, Scope& scope, bool is_import);
+/// The weakest name the type of an import/export of {t} refers to.
+Vis extern_worst(const ExternType& t, const Scope& scope);
 /// The resolved defvaltype behind {t} (nullptr for primitives and unresolved types).
 const DefValType* resolve(ValType t, const Scope& scope, const Scope** where);
 /// True when {t} transitively contains a borrow handle.

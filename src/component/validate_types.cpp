@@ -185,7 +185,8 @@ Result<void> check_type_decls(const std::vector<TypeDecl>& decls, Scope& inner) 
       const bool is_import = d.kind == TypeDecl::Kind::Import;
       RILL_TRY(ExternInfo info, check_extern_type(e.type, inner, at));
       RILL_CHECK_OK(check_name(e.name, info, is_import, inner, at));
-      push_extern(e.type, inner);
+      RILL_CHECK_OK(check_visible(inner, extern_worst(e.type, inner), e.type.kind, is_import, at));
+      push_extern(e.type, inner, is_import);
       if (is_import) {
         inner.imports.emplace_back(e.name.name, info);
       } else {
@@ -199,6 +200,8 @@ Result<void> check_type_decls(const std::vector<TypeDecl>& decls, Scope& inner) 
 /// The resources a finished type scope {inner} reached through outer aliases (not its own);
 /// they are also reached by {parent} when that is a type scope.
 Resources reached_resources(const Scope& inner, Scope& parent) {
+  if (parent.kind != Scope::Kind::Component)
+    parent.outer_worst = std::max(parent.outer_worst, inner.outer_worst);
   Resources out;
   for (uint32_t r : inner.outer) {
     if (inner.created.count(r)) continue;
@@ -206,6 +209,48 @@ Resources reached_resources(const Scope& inner, Scope& parent) {
     if (parent.kind != Scope::Kind::Component) parent.outer.insert(r);
   }
   return out;
+}
+
+Vis ref_vis(ValType t, const Scope& scope) {
+  const TypeEntry* e = entry_of(t, scope);
+  return e ? e->ref_vis() : Vis::Imported;
+}
+
+Vis handle_vis(TypeIdx i, const Scope& scope) { return ref_vis(ValType::index(i), scope); }
+
+/// The weakest name {dv}'s parts refer to (not counting {dv}'s own).
+Vis defval_worst(const DefValType& dv, const Scope& scope) {
+  Vis w = Vis::Imported;
+  auto v = [&](ValType t) { w = std::max(w, ref_vis(t, scope)); };
+  auto opt = [&](const std::optional<ValType>& t) {
+    if (t) v(*t);
+  };
+  if (const auto* r = std::get_if<RecordType>(&dv)) {
+    for (const auto& f : r->fields) v(f.type);
+  } else if (const auto* va = std::get_if<VariantType>(&dv)) {
+    for (const auto& c : va->cases) opt(c.type);
+  } else if (const auto* l = std::get_if<ListType>(&dv)) {
+    v(l->elem);
+  } else if (const auto* t = std::get_if<TupleType>(&dv)) {
+    for (ValType e : t->types) v(e);
+  } else if (const auto* o = std::get_if<OptionType>(&dv)) {
+    v(o->type);
+  } else if (const auto* rt = std::get_if<ResultType>(&dv)) {
+    opt(rt->ok);
+    opt(rt->err);
+  } else if (const auto* own = std::get_if<OwnType>(&dv)) {
+    w = std::max(w, handle_vis(own->resource, scope));
+  } else if (const auto* b = std::get_if<BorrowType>(&dv)) {
+    w = std::max(w, handle_vis(b->resource, scope));
+  } else if (const auto* s = std::get_if<StreamType>(&dv)) {
+    opt(s->elem);
+  } else if (const auto* fu = std::get_if<FutureType>(&dv)) {
+    opt(fu->elem);
+  } else if (const auto* m = std::get_if<MapType>(&dv)) {
+    v(m->key);
+    v(m->value);
+  }
+  return w;
 }
 
 Result<TypeEntry> check_resource(const ResourceType& r, Scope& scope, uint64_t offset) {
@@ -221,6 +266,7 @@ Result<TypeEntry> check_resource(const ResourceType& r, Scope& scope, uint64_t o
   }
   TypeEntry e = type_entry(TypeKind::Resource, &scope, {scope.fresh_resource()});
   e.local_resource = true;
+  e.name = Vis::None;
   return e;
 }
 
@@ -368,12 +414,17 @@ Result<TypeEntry> validate_type(const Type& t, Scope& scope, uint64_t offset) {
     RILL_TRY(Resources res, check_defval(*dv, scope, offset));
     TypeEntry e = type_entry(TypeKind::Defined, &scope, res);
     e.defined = dv;
+    e.name = Vis::None;
+    e.worst = defval_worst(*dv, scope);
     return e;
   }
   if (const auto* ft = std::get_if<FuncType>(&t.type)) {
     RILL_TRY(Resources res, check_func_type(*ft, scope, offset));
     TypeEntry e = type_entry(TypeKind::Func, &scope, res);
     e.func = ft;
+    e.name = Vis::None;
+    for (const auto& p : ft->params) e.worst = std::max(e.worst, ref_vis(p.type, scope));
+    if (ft->result) e.worst = std::max(e.worst, ref_vis(*ft->result, scope));
     return e;
   }
   if (const auto* ct = std::get_if<ComponentType>(&t.type)) {
@@ -381,6 +432,8 @@ Result<TypeEntry> validate_type(const Type& t, Scope& scope, uint64_t offset) {
     RILL_CHECK_OK(check_type_decls(ct->decls, inner));
     TypeEntry e = type_entry(TypeKind::Component, &scope, reached_resources(inner, scope));
     e.component = ct;
+    e.name = Vis::None;
+    e.worst = inner.outer_worst;
     return e;
   }
   if (const auto* it = std::get_if<InstanceType>(&t.type)) {
@@ -388,6 +441,8 @@ Result<TypeEntry> validate_type(const Type& t, Scope& scope, uint64_t offset) {
     RILL_CHECK_OK(check_type_decls(it->decls, inner));
     TypeEntry e = type_entry(TypeKind::Instance, &scope, reached_resources(inner, scope));
     e.instance = it;
+    e.name = Vis::None;
+    e.worst = inner.outer_worst;
     return e;
   }
   return check_resource(std::get<ResourceType>(t.type), scope, offset);
@@ -484,7 +539,37 @@ void collect(const std::vector<TypeDecl>& decls, std::vector<std::pair<std::stri
 
 }  // namespace
 
-void push_extern(const ExternType& t, Scope& scope) {
+Result<void> check_visible(Scope& scope, Vis worst, ExternKind kind, bool is_import,
+                           uint64_t offset) {
+  if (worst <= (is_import ? Vis::Imported : Vis::Exported)) return {};
+  if (scope.kind != Scope::Kind::Component) {
+    scope.outer_worst = Vis::None;
+    return {};
+  }
+  const char* what = kind == ExternKind::Func        ? "func"
+                     : kind == ExternKind::Type      ? "type"
+                     : kind == ExternKind::Instance  ? "instance"
+                     : kind == ExternKind::Component ? "component"
+                                                     : "item";
+  return error_at(offset, std::string(what) + " not valid to be used as " +
+                              (is_import ? "import" : "export") +
+                              ": its type refers to a type without an external name");
+}
+
+Vis extern_worst(const ExternType& t, const Scope& scope) {
+  switch (t.kind) {
+    case ExternKind::Func:
+    case ExternKind::Component:
+    case ExternKind::Instance: return scope.types[t.index].worst;
+    case ExternKind::Type:
+      if (t.type_bound.kind == TypeBound::Kind::Eq) return scope.types[idx(t.type_bound.index)].worst;
+      return Vis::Imported;
+    default: return Vis::Imported;
+  }
+}
+
+void push_extern(const ExternType& t, Scope& scope, bool is_import) {
+  const Vis name = is_import ? Vis::Imported : Vis::Exported;
   switch (t.kind) {
     case ExternKind::CoreModule: {
       const auto& m = scope.core_types[t.index].module;
@@ -493,23 +578,23 @@ void push_extern(const ExternType& t, Scope& scope) {
     }
     case ExternKind::Func: {
       const TypeEntry& e = scope.types[t.index];
-      scope.funcs.push_back(FuncEntry{e.func, e.scope, e.resources});
+      scope.funcs.push_back(FuncEntry{e.func, e.scope, e.resources, e.worst});
       return;
     }
     case ExternKind::Value: ++scope.values; return;
     case ExternKind::Type:
       if (t.type_bound.kind == TypeBound::Kind::SubResource) {
-        const uint32_t id = scope.fresh_resource();
-        scope.named.insert(id);
-        scope.types.push_back(type_entry(TypeKind::Resource, nullptr, {id}));
+        scope.types.push_back(type_entry(TypeKind::Resource, nullptr, {scope.fresh_resource()}));
       } else {
         scope.types.push_back(scope.types[idx(t.type_bound.index)]);
       }
+      scope.types.back().name = name;
       return;
     case ExternKind::Component: {
       const TypeEntry& e = scope.types[t.index];
       ComponentInfo info;
       info.resources = e.resources;
+      info.worst = e.worst;
       if (e.component) {
         info.known = true;
         collect(e.component->decls, &info.imports, info.exports);
@@ -521,6 +606,7 @@ void push_extern(const ExternType& t, Scope& scope) {
       const TypeEntry& e = scope.types[t.index];
       InstanceInfo info;
       info.resources = e.resources;
+      info.worst = e.worst;
       if (e.instance) {
         info.known = true;
         collect(e.instance->decls, nullptr, info.exports);

@@ -305,6 +305,17 @@ Resources item_resources(const Scope& scope, Sort s, uint32_t i) {
   }
 }
 
+/// The weakest name item {i} of sort {s}'s type refers to.
+Vis item_worst(const Scope& scope, Sort s, uint32_t i) {
+  switch (s.kind) {
+    case SortKind::Func: return scope.funcs[i].worst;
+    case SortKind::Type: return scope.types[i].worst;
+    case SortKind::Instance: return scope.instances[i].worst;
+    case SortKind::Component: return scope.components[i].worst;
+    default: return Vis::Imported;
+  }
+}
+
 Result<void> validate_instantiate(const Instantiate& in, Scope& scope, uint64_t offset) {
   RILL_CHECK_OK(check_index(scope, Sort{SortKind::Component}, idx(in.component), offset));
   std::map<std::string, ExternInfo, std::less<>> args;
@@ -354,6 +365,7 @@ Result<void> validate_instance(const Instance& inst, Scope& scope, uint64_t offs
     }
     info.exports.emplace(e.name.name, info_of(e.item.sort, scope, e.item.index));
     add_resources(info.resources, item_resources(scope, e.item.sort, e.item.index));
+    info.worst = std::max(info.worst, item_worst(scope, e.item.sort, e.item.index));
     if (e.item.sort.kind == SortKind::Type) exported.push_back(e.item.index);
   }
   // The instance exports these resources itself, so its type does not depend on them.
@@ -393,7 +405,9 @@ Result<void> validate_outer_alias(const Alias& a, Scope& scope, uint64_t offset)
       return error_at(offset, "outer alias of a type that transitively refers to resources");
     }
     scope.types.push_back(t);
-    if (scope.kind != Scope::Kind::Component) scope.outer.insert(t.resources.begin(), t.resources.end());
+    if (scope.kind != Scope::Kind::Component) {
+      scope.outer.insert(t.resources.begin(), t.resources.end());
+    }
     return {};
   }
   if (a.sort.kind == SortKind::Component) {
@@ -430,9 +444,7 @@ Result<void> validate_export_alias(const Alias& a, Scope& scope, uint64_t offset
   if (kind == TypeKind::Resource) {
     // Instantiation may have substituted one of our own resources for it (Binary.md
     // "instantiate"), which is not tracked yet, so resource.new/rep stay allowed.
-    const uint32_t id = scope.fresh_resource();
-    scope.named.insert(id);
-    scope.types.back().resources = {id};
+    scope.types.back().resources = {scope.fresh_resource()};
     scope.types.back().local_resource = true;
   }
   return {};
@@ -494,37 +506,11 @@ Result<void> validate_start(const Start& s, Scope& scope, uint64_t offset) {
   return {};
 }
 
-/// Binary.md: "all resource types transitively used in the type of an export are introduced by
-/// a preceding importdecl or exportdecl" (likewise for imports).
-Result<void> check_named(const Scope& scope, const Resources& used, ExternKind kind,
-                         bool is_import, uint64_t offset) {
-  if (scope.kind != Scope::Kind::Component) return {};
-  for (uint32_t r : used) {
-    if (scope.named.count(r)) continue;
-    return error_at(offset, std::string(to_string(kind)) + " not valid to be used as " +
-                                (is_import ? "import" : "export") +
-                                ": it refers to a resource type that is not imported or exported");
-  }
-  return {};
-}
-
-Resources extern_resources(const ExternType& t, const Scope& scope) {
-  switch (t.kind) {
-    case ExternKind::Func:
-    case ExternKind::Component:
-    case ExternKind::Instance: return scope.types[t.index].resources;
-    case ExternKind::Type:
-      if (t.type_bound.kind == TypeBound::Kind::Eq) return scope.types[idx(t.type_bound.index)].resources;
-      return {};
-    default: return {};
-  }
-}
-
 Result<void> validate_import(const Import& imp, Scope& scope, uint64_t offset) {
   RILL_TRY(ExternInfo info, check_extern_type(imp.type, scope, offset));
-  RILL_CHECK_OK(check_named(scope, extern_resources(imp.type, scope), imp.type.kind, true, offset));
+  RILL_CHECK_OK(check_visible(scope, extern_worst(imp.type, scope), imp.type.kind, true, offset));
   RILL_CHECK_OK(check_name(imp.name, info, true, scope, offset));
-  push_extern(imp.type, scope);
+  push_extern(imp.type, scope, true);
   scope.imports.emplace_back(imp.name.name, info);
   return {};
 }
@@ -534,23 +520,21 @@ Result<void> validate_export(const Export& e, Scope& scope, uint64_t offset) {
   if (e.item.sort.kind == SortKind::Core && e.item.sort.core != CoreSort::Module)
     return error_at(offset, to_string(e.item.sort) + " not valid to be used as export");
   ExternInfo info = info_of(e.item.sort, scope, e.item.index);
-  RILL_CHECK_OK(check_named(scope, item_resources(scope, e.item.sort, e.item.index), info.kind,
-                            false, offset));
-  if (e.item.sort.kind == SortKind::Type && scope.types[e.item.index].kind == TypeKind::Resource) {
-    const auto& r = scope.types[e.item.index].resources;
-    scope.named.insert(r.begin(), r.end());
-  }
+  const Vis worst = e.type ? Vis::Imported : item_worst(scope, e.item.sort, e.item.index);
+  RILL_CHECK_OK(check_visible(scope, worst, info.kind, false, offset));
   if (e.type) {
     RILL_TRY(ExternInfo ascribed, check_extern_type(*e.type, scope, offset));
     if (ascribed.kind != info.kind)
       return error_at(offset, "ascribed type of export is not compatible with item");
     info = ascribed;
+    RILL_CHECK_OK(check_visible(scope, extern_worst(*e.type, scope), info.kind, false, offset));
   }
   RILL_CHECK_OK(check_name(e.name, info, false, scope, offset));
   if (e.type) {
-    push_extern(*e.type, scope);
+    push_extern(*e.type, scope, false);
   } else if (e.item.sort.kind == SortKind::Type) {
     scope.types.push_back(scope.types[e.item.index]);
+    scope.types.back().name = Vis::Exported;
   } else {
     push_unknown(scope, e.item.sort);
   }

@@ -249,6 +249,28 @@ TEST(Validate, CoreModuleImportsAreUnique) {
   expect_invalid(component({section(kCoreModule, dup)}), "duplicate import name `m:g`");
 }
 
+TEST(Validate, ExportedTypesNeedExternalNames) {
+  // (type $R (resource (rep i32))) (type (own $R)) (type (func (result 1))) (canon lift ...)
+  const Bytes lifted = cat({core_func_from(core_module_f({0x00}, {0x01, 0x7f})),
+                            vec_section(kType, {{0x3f, 0x7f, 0x00}, {0x69, 0x00}, func_type({}, u32(1))}),
+                            vec_section(kCanon, {cat({{0x00, 0x00}, u32(0), vec({}), u32(2)})})});
+  expect_invalid(component({lifted, vec_section(kExport, {cat({name("f"), {0x01}, u32(0), {0x00}})})}),
+                 "func not valid to be used as export");
+  // Exporting $R first gives it a name (type 3), but not to type 0 itself: f still uses $R.
+  expect_invalid(component({lifted, vec_section(kExport, {cat({name("r"), {0x03}, u32(0), {0x00}}),
+                                                          cat({name("f"), {0x01}, u32(0), {0x00}})})}),
+                 "func not valid to be used as export");
+  // A record needs a name too; exporting it names the new index.
+  const Bytes record = cat({{0x72}, vec({param("x", kU32)})});
+  expect_invalid(component({vec_section(kType, {record, func_type({param("r", {0x00})})}),
+                            vec_section(kImport, {cat({name("f"), {0x01}, u32(1)})})}),
+                 "func not valid to be used as import");
+  expect_valid(component({vec_section(kType, {record}),
+                          vec_section(kImport, {cat({name("r"), {0x03, 0x00}, u32(0)})}),
+                          vec_section(kType, {func_type({param("r", {0x01})})}),
+                          vec_section(kImport, {cat({name("f"), {0x01}, u32(2)})})}));
+}
+
 TEST(Validate, AliasesCheckExports) {
   expect_invalid(component({section(kCoreModule, core_module_f({0x00}, {0x00})),
                             vec_section(kCoreInstance, {cat({{0x00}, u32(0), vec({})})}),
