@@ -11,9 +11,9 @@ namespace {
 constexpr size_t kMaxFlatParams = 16;
 constexpr size_t kMaxFlatAsyncParams = 4;
 constexpr size_t kMaxFlatResults = 1;
-/// A fixed-size list longer than this is not flattened element by element here (it is far past
-/// every flattening limit anyway), so a hostile length cannot make us allocate.
-constexpr uint32_t kMaxFlattenedListLength = 1024;
+/// Flattening stops past this many core values: only "more than kMaxFlatParams" matters then,
+/// and a type of up to 2^28 bytes must not make us build a flat list of that length.
+constexpr size_t kFlatCap = 64;
 
 using Flat = std::vector<wasm::ValType>;
 
@@ -85,8 +85,8 @@ void flatten_defval(const DefValType& dv, const Scope& s, Flat& out, Facts& fact
     }
     Flat one;
     flatten(l->elem, s, one, facts);
-    const uint32_t n = std::min(*l->length, kMaxFlattenedListLength);
-    for (uint32_t i = 0; i < n; ++i) out.insert(out.end(), one.begin(), one.end());
+    for (uint32_t i = 0; i < *l->length && out.size() <= kFlatCap; ++i)
+      out.insert(out.end(), one.begin(), one.end());
     return;
   }
   if (const auto* v = std::get_if<VariantType>(&dv)) {
@@ -113,6 +113,7 @@ void flatten_defval(const DefValType& dv, const Scope& s, Flat& out, Facts& fact
 }
 
 void flatten(ValType t, const Scope& scope, Flat& out, Facts& facts) {
+  if (out.size() > kFlatCap) return;
   if (t.is_prim()) return flatten_prim(t.prim_type(), out, facts);
   const Scope* where = &scope;
   const DefValType* dv = resolve(t, scope, &where);

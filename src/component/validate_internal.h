@@ -47,6 +47,8 @@ struct TypeEntry {
   const Scope* scope = nullptr;
   bool local_resource = false;  ///< Resource defined by a resourcetype in this component
   Resources resources;          ///< the resource types it is or transitively refers to
+  uint64_t size = 0;   ///< Defined: elem_size(t, 'i64') (definitions.py); 0 when unknown
+  uint32_t align = 1;  ///< Defined: alignment(t, 'i64')
   Vis name = Vis::Imported;     ///< this index's own external name (see Vis)
   Vis worst = Vis::Imported;    ///< the weakest name of the nominal types it refers to
   bool has_resource() const { return !resources.empty(); }

@@ -253,6 +253,99 @@ Vis defval_worst(const DefValType& dv, const Scope& scope) {
   return w;
 }
 
+constexpr uint64_t kMaxElemSize = uint64_t{1} << 28;
+
+/// elem_size and alignment (definitions.py "Alignment", "Element Size") with 64-bit pointers.
+struct Layout {
+  uint64_t size = 0;
+  uint32_t align = 1;
+};
+
+uint64_t align_to(uint64_t n, uint32_t a) { return (n + a - 1) / a * a; }
+
+Layout prim_layout(PrimValType p) {
+  switch (p) {
+    case PrimValType::Bool:
+    case PrimValType::S8:
+    case PrimValType::U8: return {1, 1};
+    case PrimValType::S16:
+    case PrimValType::U16: return {2, 2};
+    case PrimValType::S64:
+    case PrimValType::U64:
+    case PrimValType::F64: return {8, 8};
+    case PrimValType::String: return {16, 8};
+    default: return {4, 4};
+  }
+}
+
+Layout layout_of(ValType t, const Scope& scope) {
+  if (t.is_prim()) return prim_layout(t.prim_type());
+  const TypeEntry* e = entry_of(t, scope);
+  if (!e || e->kind != TypeKind::Defined) return {};
+  return {e->size, e->align};
+}
+
+Layout record_layout(const std::vector<Layout>& fields) {
+  Layout out;
+  for (const Layout& f : fields) {
+    out.size = align_to(out.size, f.align) + f.size;
+    out.align = std::max(out.align, f.align);
+  }
+  out.size = align_to(out.size, out.align);
+  return out;
+}
+
+Layout variant_layout(size_t cases, const std::vector<Layout>& payloads) {
+  const Layout disc = cases <= 256 ? Layout{1, 1} : (cases <= 65536 ? Layout{2, 2} : Layout{4, 4});
+  uint32_t case_align = 1;
+  uint64_t case_size = 0;
+  for (const Layout& p : payloads) {
+    case_align = std::max(case_align, p.align);
+    case_size = std::max(case_size, p.size);
+  }
+  const uint32_t align = std::max(disc.align, case_align);
+  return {align_to(align_to(disc.size, case_align) + case_size, align), align};
+}
+
+Layout layout(const DefValType& dv, const Scope& scope) {
+  auto of = [&](ValType t) { return layout_of(t, scope); };
+  std::vector<Layout> parts;
+  auto opt = [&](const std::optional<ValType>& t) {
+    if (t) parts.push_back(of(*t));
+  };
+  if (const auto* p = std::get_if<PrimValType>(&dv)) return prim_layout(*p);
+  if (const auto* r = std::get_if<RecordType>(&dv)) {
+    for (const auto& f : r->fields) parts.push_back(of(f.type));
+    return record_layout(parts);
+  }
+  if (const auto* t = std::get_if<TupleType>(&dv)) {
+    for (ValType e : t->types) parts.push_back(of(e));
+    return record_layout(parts);
+  }
+  if (const auto* v = std::get_if<VariantType>(&dv)) {
+    for (const auto& c : v->cases) opt(c.type);
+    return variant_layout(v->cases.size(), parts);
+  }
+  if (const auto* o = std::get_if<OptionType>(&dv)) return variant_layout(2, {of(o->type)});
+  if (const auto* rt = std::get_if<ResultType>(&dv)) {
+    opt(rt->ok);
+    opt(rt->err);
+    return variant_layout(2, parts);
+  }
+  if (const auto* e = std::get_if<EnumType>(&dv)) return variant_layout(e->labels.size(), {});
+  if (const auto* f = std::get_if<FlagsType>(&dv)) {
+    const uint32_t n = f->labels.size() <= 8 ? 1 : (f->labels.size() <= 16 ? 2 : 4);
+    return {n, n};
+  }
+  if (const auto* l = std::get_if<ListType>(&dv)) {
+    if (!l->length) return {16, 8};
+    const Layout e = of(l->elem);
+    return {e.size * *l->length, e.align};  // each part is < 2^28, so no overflow
+  }
+  if (std::holds_alternative<MapType>(dv)) return {16, 8};
+  return {4, 4};  // own, borrow, stream, future
+}
+
 Result<TypeEntry> check_resource(const ResourceType& r, Scope& scope, uint64_t offset) {
   if (scope.kind != Scope::Kind::Component)
     return error_at(offset, "resources can only be defined within a concrete component");
@@ -416,6 +509,14 @@ Result<TypeEntry> validate_type(const Type& t, Scope& scope, uint64_t offset) {
     e.defined = dv;
     e.name = Vis::None;
     e.worst = defval_worst(*dv, scope);
+    const Layout l = layout(*dv, scope);
+    // Binary.md: "elem_size(t, 'i64') is less than 2^28" for every defvaltype.
+    if (l.size >= kMaxElemSize) {
+      return error_at(offset, "value type of " + std::to_string(l.size) +
+                                  " bytes exceeds maximum byte size of 2^28");
+    }
+    e.size = l.size;
+    e.align = l.align;
     return e;
   }
   if (const auto* ft = std::get_if<FuncType>(&t.type)) {

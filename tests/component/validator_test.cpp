@@ -123,6 +123,18 @@ TEST(Validate, DefValTypes) {
   expect_valid(component({vec_section(kType, {{0x3f, 0x7f, 0x00}, {0x69, 0x00}, {0x68, 0x00}})}));
 }
 
+TEST(Validate, ElementSizeBelow2To28) {
+  // (list u64 2^25) is 2^28 bytes; (list u64 2^25-1) is fine, and a flat-list cap keeps a lift of
+  // it cheap.
+  expect_invalid(component({vec_section(kType, {cat({{0x67, 0x77}, u32(uint64_t{1} << 25)})})}),
+                 "exceeds maximum byte size");
+  expect_valid(component({vec_section(kType, {cat({{0x67, 0x77}, u32((uint64_t{1} << 25) - 1)})})}));
+  // Two fields of 2^27 bytes each.
+  const Bytes half = cat({{0x67, 0x77}, u32(uint64_t{1} << 24)});
+  expect_invalid(component({vec_section(kType, {half, cat({{0x72}, vec({param("a", {0x00}), param("b", {0x00})})})})}),
+                 "exceeds maximum byte size");
+}
+
 TEST(Validate, FunctionTypes) {
   expect_invalid(component({vec_section(kType, {func_type({param("foo", kU32), param("FOO", kU32)})})}),
                  "function parameter name `FOO` conflicts with previous parameter name `foo`");
