@@ -111,6 +111,8 @@ struct CoreTypeEntry {
 struct ExternInfo {
   ExternKind kind = ExternKind::Func;
   TypeKind type_kind = TypeKind::Unknown;
+  const FuncType* func = nullptr;  ///< Func, when known
+  const Scope* func_scope = nullptr;
 };
 /// A component instance: its exports when known.
 struct InstanceInfo {
@@ -176,6 +178,7 @@ struct Scope {
   std::map<std::string, std::string> import_keys;  ///< strongly-unique key -> import name
   std::map<std::string, std::string> export_keys;  ///< ... and of exports
   std::set<std::string> resource_names;  ///< plain names of resource imports/exports
+  std::map<uint32_t, std::string> resource_labels;  ///< resource identity -> that name
   std::vector<std::pair<std::string, ExternInfo>> imports;
   std::map<std::string, ExternInfo, std::less<>> exports;
 
@@ -203,6 +206,9 @@ Result<ExternInfo> check_extern_type(const ExternType& t, const Scope& scope, ui
 /// component/instance type a violation makes the type itself unusable by imports and exports.
 Result<void> check_visible(Scope& scope, Vis worst, ExternKind kind, bool is_import,
                            uint64_t offset);
+/// After an import/export of a type was added: a resource named by a plain label gets that
+/// name (for [constructor]/[method]/[static] names).
+void name_resource(const ExternName& n, Scope& scope);
 /// Adds the item an import/export declaration of type {t} introduces to {scope}.
 void push_extern(const ExternType& t, Scope& scope, bool is_import);
 /// The weakest name the type of an import/export of {t} refers to.

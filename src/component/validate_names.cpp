@@ -31,17 +31,83 @@ Result<void> check_attributes(const ExternName& n, const ParsedName& parsed, Ext
   return {};
 }
 
+/// The resource a handle type {t} (own or borrow, per {borrow}) points to, or nullptr.
+const TypeEntry* handle_target(ValType t, const Scope& scope, bool borrow) {
+  const Scope* where = &scope;
+  const DefValType* dv = resolve(t, scope, &where);
+  if (!dv || !where) return nullptr;
+  const TypeIdx* r = nullptr;
+  if (const auto* o = std::get_if<OwnType>(dv); o && !borrow) r = &o->resource;
+  if (const auto* b = std::get_if<BorrowType>(dv); b && borrow) r = &b->resource;
+  if (!r || idx(*r) >= where->types.size()) return nullptr;
+  return &where->types[idx(*r)];
+}
+
+/// The constructor's result: (own $T) or (result (own $T) ...).
+const TypeEntry* constructor_target(ValType t, const Scope& scope) {
+  if (const TypeEntry* e = handle_target(t, scope, false)) return e;
+  const Scope* where = &scope;
+  const DefValType* dv = resolve(t, scope, &where);
+  if (!dv || !where) return nullptr;
+  const auto* r = std::get_if<ResultType>(dv);
+  if (!r || !r->ok) return nullptr;
+  return handle_target(*r->ok, *where, false);
+}
+
+/// {e} is resource {label} in {scope}; errors say so in wasm-tools' words.
+Result<void> check_resource_label(const TypeEntry* e, std::string_view label, const Scope& scope,
+                                  uint64_t offset) {
+  if (!e || e->kind != TypeKind::Resource || e->resources.empty()) return {};
+  auto it = scope.resource_labels.find(e->resources.front());
+  if (it == scope.resource_labels.end())
+    return error_at(offset, "resource used in function does not have a name in this context");
+  if (it->second != label) {
+    return error_at(offset, "function does not match expected resource name `" + it->second +
+                                "`");
+  }
+  return {};
+}
+
+Result<void> check_constructor(const FuncType& ft, const Scope& fs, std::string_view label,
+                               const Scope& scope, uint64_t offset) {
+  if (!ft.result) return error_at(offset, "function should return one value");
+  const TypeEntry* e = constructor_target(*ft.result, fs);
+  const Scope* where = &fs;
+  if (!e && resolve(*ft.result, fs, &where)) {
+    return error_at(offset, "function should return `(own $T)` or `(result (own $T))`");
+  }
+  if (!e && ft.result->is_prim())
+    return error_at(offset, "function should return `(own $T)` or `(result (own $T))`");
+  return check_resource_label(e, label, scope, offset);
+}
+
+Result<void> check_method(const FuncType& ft, const Scope& fs, std::string_view label,
+                          const Scope& scope, uint64_t offset) {
+  if (ft.params.empty()) return error_at(offset, "method should have at least one argument");
+  if (ft.params[0].label != "self")
+    return error_at(offset, "method should have a first argument called `self`");
+  const ValType self = ft.params[0].type;
+  const TypeEntry* e = handle_target(self, fs, true);
+  const Scope* where = &fs;
+  if (!e && (self.is_prim() || resolve(self, fs, &where)))
+    return error_at(offset, "method should take a first argument of `(borrow $T)`");
+  return check_resource_label(e, label, scope, offset);
+}
+
 Result<void> check_annotated(const ParsedName& parsed, ExternInfo info, const Scope& scope,
                              const std::string& name, uint64_t offset) {
   if (parsed.kind == NameKind::Label || parsed.kind == NameKind::Interface) return {};
   if (info.kind != ExternKind::Func)
     return error_at(offset, "name `" + name + "` is not a func");
-  if (!scope.resource_names.count(std::string(parsed.label))) {
-    return error_at(offset, "resource used in name `" + name +
-                                "` is not known in this context: static resource name is not "
-                                "known in this context");
+  if (parsed.kind == NameKind::Static) {
+    if (!scope.resource_names.count(std::string(parsed.label)))
+      return error_at(offset, "static resource name is not known in this context");
+    return {};
   }
-  return {};
+  if (!info.func || !info.func_scope) return {};
+  if (parsed.kind == NameKind::Constructor)
+    return check_constructor(*info.func, *info.func_scope, parsed.label, scope, offset);
+  return check_method(*info.func, *info.func_scope, parsed.label, scope, offset);
 }
 
 }  // namespace
@@ -58,11 +124,17 @@ Result<void> check_name(const ExternName& n, ExternInfo info, bool is_import, Sc
     return error_at(offset, std::string(is_import ? "import" : "export") + " name `" + n.name +
                                 "` conflicts with previous name `" + it->second + "`");
   }
-  if (info.kind == ExternKind::Type && info.type_kind == TypeKind::Resource &&
-      parsed->kind == NameKind::Label) {
-    scope.resource_names.insert(std::string(parsed->label));
-  }
   return {};
+}
+
+void name_resource(const ExternName& n, Scope& scope) {
+  if (scope.types.empty()) return;
+  const TypeEntry& e = scope.types.back();
+  if (e.kind != TypeKind::Resource) return;
+  auto parsed = parse_extern_name(n.name, n.offset);
+  if (!parsed || parsed->kind != NameKind::Label) return;
+  scope.resource_names.insert(std::string(parsed->label));
+  if (!e.resources.empty()) scope.resource_labels[e.resources.front()] = std::string(parsed->label);
 }
 
 }  // namespace rill::component::detail

@@ -187,6 +187,7 @@ Result<void> check_type_decls(const std::vector<TypeDecl>& decls, Scope& inner) 
       RILL_CHECK_OK(check_name(e.name, info, is_import, inner, at));
       RILL_CHECK_OK(check_visible(inner, extern_worst(e.type, inner), e.type.kind, is_import, at));
       push_extern(e.type, inner, is_import);
+      if (e.type.kind == ExternKind::Type) name_resource(e.name, inner);
       if (is_import) {
         inner.imports.emplace_back(e.name.name, info);
       } else {
@@ -590,7 +591,11 @@ Result<ExternInfo> check_extern_type(const ExternType& t, const Scope& scope, ui
       }
       return info;
     }
-    case ExternKind::Func: RILL_CHECK_OK(type_of(TypeKind::Func, "a function type")); return info;
+    case ExternKind::Func:
+      RILL_CHECK_OK(type_of(TypeKind::Func, "a function type"));
+      info.func = scope.types[t.index].func;
+      info.func_scope = scope.types[t.index].scope;
+      return info;
     case ExternKind::Component:
       RILL_CHECK_OK(type_of(TypeKind::Component, "a component type"));
       return info;

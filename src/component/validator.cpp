@@ -290,6 +290,10 @@ Result<void> validate_core_instance(const CoreInstance& inst, Scope& scope, uint
 ExternInfo info_of(Sort s, const Scope& scope, uint32_t index) {
   ExternInfo info{extern_kind_of(s), TypeKind::Unknown};
   if (s.kind == SortKind::Type) info.type_kind = scope.types[index].kind;
+  if (s.kind == SortKind::Func) {
+    info.func = scope.funcs[index].type;
+    info.func_scope = scope.funcs[index].scope;
+  }
   return info;
 }
 
@@ -511,6 +515,7 @@ Result<void> validate_import(const Import& imp, Scope& scope, uint64_t offset) {
   RILL_CHECK_OK(check_visible(scope, extern_worst(imp.type, scope), imp.type.kind, true, offset));
   RILL_CHECK_OK(check_name(imp.name, info, true, scope, offset));
   push_extern(imp.type, scope, true);
+  if (imp.type.kind == ExternKind::Type) name_resource(imp.name, scope);
   scope.imports.emplace_back(imp.name.name, info);
   return {};
 }
@@ -532,9 +537,11 @@ Result<void> validate_export(const Export& e, Scope& scope, uint64_t offset) {
   RILL_CHECK_OK(check_name(e.name, info, false, scope, offset));
   if (e.type) {
     push_extern(*e.type, scope, false);
+    if (e.type->kind == ExternKind::Type) name_resource(e.name, scope);
   } else if (e.item.sort.kind == SortKind::Type) {
     scope.types.push_back(scope.types[e.item.index]);
     scope.types.back().name = Vis::Exported;
+    name_resource(e.name, scope);
   } else {
     push_unknown(scope, e.item.sort);
   }

@@ -166,10 +166,27 @@ TEST(Validate, ImportNamesAreStronglyUnique) {
   expect_invalid(component({vec_section(kType, {f}),
                             vec_section(kImport, {cat({name("a_b"), {0x01}, u32(0)})})}),
                  "is not in kebab case");
-  // [method] needs a preceding resource of that name.
+  // [static] needs a preceding resource of that name, [method] a (borrow $r) self.
+  expect_invalid(component({vec_section(kType, {f}),
+                            vec_section(kImport, {cat({name("[static]r.m"), {0x01}, u32(0)})})}),
+                 "static resource name is not known in this context");
   expect_invalid(component({vec_section(kType, {f}),
                             vec_section(kImport, {cat({name("[method]r.m"), {0x01}, u32(0)})})}),
-                 "is not known in this context");
+                 "method should have at least one argument");
+}
+
+TEST(Validate, ConstructorsReturnTheirResource) {
+  // (import "r" (type (sub resource))) (import "s" (type (sub resource))), then own r / own s.
+  const Bytes resources = vec_section(kImport, {cat({name("r"), {0x03, 0x01}}), cat({name("s"), {0x03, 0x01}})});
+  const Bytes types = vec_section(kType, {{0x69, 0x00}, {0x69, 0x01}, func_type({}, u32(2)),
+                                          func_type({}, u32(3)), func_type({}, kU32)});
+  auto ctor = [&](uint32_t type) {
+    return component({resources, types,
+                      vec_section(kImport, {cat({name("[constructor]r"), {0x01}, u32(type)})})});
+  };
+  expect_valid(ctor(4));
+  expect_invalid(ctor(5), "function does not match expected resource name `s`");
+  expect_invalid(ctor(6), "function should return `(own $T)` or `(result (own $T))`");
 }
 
 TEST(Validate, CanonLiftChecksTheCoreSignature) {
