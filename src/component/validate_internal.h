@@ -117,6 +117,9 @@ struct ExternInfo {
 /// A component instance: its exports when known.
 struct InstanceInfo {
   bool known = false;
+  /// One of our own resources went into it (as an instantiation argument or inline export),
+  /// so a resource aliased out of it may be ours: resource.new/rep stay allowed.
+  bool maybe_local_resources = false;
   Vis worst = Vis::Imported;  ///< the weakest name its type refers to
   Resources resources;  ///< resources its type refers to (when imported)
   std::map<std::string, ExternInfo, std::less<>> exports;
@@ -206,6 +209,8 @@ Result<ExternInfo> check_extern_type(const ExternType& t, const Scope& scope, ui
 /// component/instance type a violation makes the type itself unusable by imports and exports.
 Result<void> check_visible(Scope& scope, Vis worst, ExternKind kind, bool is_import,
                            uint64_t offset);
+/// The name grammar and attribute rules alone (inline instance exports).
+Result<void> check_name_syntax(const ExternName& n, ExternInfo info, uint64_t offset);
 /// After an import/export of a type was added: a resource named by a plain label gets that
 /// name (for [constructor]/[method]/[static] names).
 void name_resource(const ExternName& n, Scope& scope);

@@ -112,11 +112,22 @@ Result<void> check_annotated(const ParsedName& parsed, ExternInfo info, const Sc
 
 }  // namespace
 
-Result<void> check_name(const ExternName& n, ExternInfo info, bool is_import, Scope& scope,
-                        uint64_t offset) {
+Result<void> check_name_syntax(const ExternName& n, ExternInfo info, uint64_t offset) {
   auto parsed = parse_extern_name(n.name, n.offset);
   if (!parsed) return std::move(parsed).error();
-  RILL_CHECK_OK(check_attributes(n, *parsed, info, offset));
+  // 🪺 nested namespaces and projections are a feature not enabled here (as in wasm-tools).
+  if (parsed->kind == NameKind::Interface && parsed->interface.nested()) {
+    return error_at(n.offset, "`" + n.name + "` is not a valid extern name: nested namespaces "
+                              "and projections are not enabled");
+  }
+  return check_attributes(n, *parsed, info, offset);
+}
+
+Result<void> check_name(const ExternName& n, ExternInfo info, bool is_import, Scope& scope,
+                        uint64_t offset) {
+  RILL_CHECK_OK(check_name_syntax(n, info, offset));
+  auto parsed = parse_extern_name(n.name, n.offset);
+  if (!parsed) return std::move(parsed).error();
   RILL_CHECK_OK(check_annotated(*parsed, info, scope, n.name, offset));
   auto& keys = is_import ? scope.import_keys : scope.export_keys;
   auto [it, fresh] = keys.emplace(strongly_unique_key(n.name), n.name);

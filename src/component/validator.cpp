@@ -346,6 +346,10 @@ Result<void> validate_instantiate(const Instantiate& in, Scope& scope, uint64_t 
   }
   InstanceInfo made;
   made.known = c.known;
+  for (const InstantiateArg& a : in.args) {
+    if (a.item.sort.kind == SortKind::Type && scope.types[a.item.index].local_resource)
+      made.maybe_local_resources = true;
+  }
   made.exports = c.exports;
   scope.instances.push_back(std::move(made));
   return {};
@@ -360,8 +364,7 @@ Result<void> validate_instance(const Instance& inst, Scope& scope, uint64_t offs
   std::vector<uint32_t> exported;  // type indices it exports
   for (const InlineExport& e : std::get<InstanceFromExports>(inst).exports) {
     RILL_CHECK_OK(check_index(scope, e.item.sort, e.item.index, offset));
-    auto parsed = parse_extern_name(e.name.name, e.name.offset);
-    if (!parsed) return std::move(parsed).error();
+    RILL_CHECK_OK(check_name_syntax(e.name, info_of(e.item.sort, scope, e.item.index), offset));
     auto [prev, fresh] = keys.emplace(strongly_unique_key(e.name.name), e.name.name);
     if (!fresh) {
       return error_at(offset, "export name `" + e.name.name + "` conflicts with previous name `" +
@@ -370,7 +373,10 @@ Result<void> validate_instance(const Instance& inst, Scope& scope, uint64_t offs
     info.exports.emplace(e.name.name, info_of(e.item.sort, scope, e.item.index));
     add_resources(info.resources, item_resources(scope, e.item.sort, e.item.index));
     info.worst = std::max(info.worst, item_worst(scope, e.item.sort, e.item.index));
-    if (e.item.sort.kind == SortKind::Type) exported.push_back(e.item.index);
+    if (e.item.sort.kind == SortKind::Type) {
+      exported.push_back(e.item.index);
+      if (scope.types[e.item.index].local_resource) info.maybe_local_resources = true;
+    }
   }
   // The instance exports these resources itself, so its type does not depend on them.
   for (uint32_t t : exported) {
@@ -447,9 +453,9 @@ Result<void> validate_export_alias(const Alias& a, Scope& scope, uint64_t offset
   push_unknown(scope, a.sort, kind);
   if (kind == TypeKind::Resource) {
     // Instantiation may have substituted one of our own resources for it (Binary.md
-    // "instantiate"), which is not tracked yet, so resource.new/rep stay allowed.
+    // "instantiate"), which is not tracked yet, so resource.new/rep stay allowed then.
     scope.types.back().resources = {scope.fresh_resource()};
-    scope.types.back().local_resource = true;
+    scope.types.back().local_resource = inst.maybe_local_resources;
   }
   return {};
 }

@@ -175,6 +175,14 @@ TEST(Validate, ImportNamesAreStronglyUnique) {
                  "method should have at least one argument");
 }
 
+TEST(Validate, NestedInterfaceNamesAreNotEnabled) {
+  expect_invalid(component({vec_section(kType, {func_type({})}),
+                            vec_section(kImport, {cat({name("foo:bar/baz/qux"), {0x01}, u32(0)})})}),
+                 "nested namespaces and projections are not enabled");
+  expect_valid(component({vec_section(kType, {func_type({})}),
+                          vec_section(kImport, {cat({name("foo:bar/baz@1.0.0"), {0x01}, u32(0)})})}));
+}
+
 TEST(Validate, ConstructorsReturnTheirResource) {
   // (import "r" (type (sub resource))) (import "s" (type (sub resource))), then own r / own s.
   const Bytes resources = vec_section(kImport, {cat({name("r"), {0x03, 0x01}}), cat({name("s"), {0x03, 0x01}})});
