@@ -113,6 +113,9 @@ struct ExternInfo {
   TypeKind type_kind = TypeKind::Unknown;
   const FuncType* func = nullptr;  ///< Func, when known
   const Scope* func_scope = nullptr;
+  /// Imports of a nested component: the type index the import added (Type) or its function
+  /// type's index (Func), in ComponentInfo::scope.
+  std::optional<uint32_t> type_index;
 };
 /// A component instance: its exports when known.
 struct InstanceInfo {
@@ -127,6 +130,7 @@ struct InstanceInfo {
 /// A component: its imports and exports when known.
 struct ComponentInfo {
   bool known = false;
+  std::shared_ptr<const Scope> scope;  ///< a nested definition's index spaces (for its imports)
   Vis worst = Vis::Imported;  ///< the weakest name its type refers to
   Resources resources;  ///< resources its type refers to (when imported)
   std::vector<std::pair<std::string, ExternInfo>> imports;
@@ -230,6 +234,14 @@ Result<void> validate_alias(const Alias& a, Scope& scope, uint64_t offset);
 /// Checks an import/export name and records it for strong uniqueness.
 Result<void> check_name(const ExternName& n, ExternInfo info, bool is_import, Scope& scope,
                         uint64_t offset);
+
+// validate_subtype.cpp
+/// Why value type {got} (in {gs}) does not match {want} (in {ws}), or nullopt when it does.
+std::optional<std::string> valtype_mismatch(ValType want, const Scope& ws, ValType got,
+                                            const Scope& gs);
+/// Why function type {got} does not match {want}, or nullopt when it does.
+std::optional<std::string> func_mismatch(const FuncType& want, const Scope& ws,
+                                         const FuncType& got, const Scope& gs);
 
 // validate_canon.cpp
 /// Validates a canonical definition and adds what it defines to {scope}.

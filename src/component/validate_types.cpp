@@ -572,7 +572,7 @@ Result<std::vector<CoreTypeEntry>> validate_core_type(const CoreType& t, const S
 }
 
 Result<ExternInfo> check_extern_type(const ExternType& t, const Scope& scope, uint64_t offset) {
-  ExternInfo info{t.kind, TypeKind::Unknown};
+  ExternInfo info{t.kind, TypeKind::Unknown, nullptr, nullptr, std::nullopt};
   auto type_of = [&](TypeKind want, const char* what) -> Result<void> {
     RILL_CHECK_OK(check_index(scope, Sort{SortKind::Type}, t.index, offset));
     const TypeKind k = scope.types[t.index].kind;
@@ -624,7 +624,7 @@ Result<ExternInfo> check_extern_type(const ExternType& t, const Scope& scope, ui
 namespace {
 
 ExternInfo decl_info(const ExternType& t) {
-  ExternInfo info{t.kind, TypeKind::Unknown};
+  ExternInfo info{t.kind, TypeKind::Unknown, nullptr, nullptr, std::nullopt};
   if (t.kind == ExternKind::Type && t.type_bound.kind == TypeBound::Kind::SubResource)
     info.type_kind = TypeKind::Resource;
   return info;

@@ -4,6 +4,7 @@
 #include "rill/component/validator.h"
 
 #include <algorithm>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -288,8 +289,11 @@ Result<void> validate_core_instance(const CoreInstance& inst, Scope& scope, uint
 }
 
 ExternInfo info_of(Sort s, const Scope& scope, uint32_t index) {
-  ExternInfo info{extern_kind_of(s), TypeKind::Unknown};
-  if (s.kind == SortKind::Type) info.type_kind = scope.types[index].kind;
+  ExternInfo info{extern_kind_of(s), TypeKind::Unknown, nullptr, nullptr, std::nullopt};
+  if (s.kind == SortKind::Type) {
+    info.type_kind = scope.types[index].kind;
+    info.type_index = index;
+  }
   if (s.kind == SortKind::Func) {
     info.func = scope.funcs[index].type;
     info.func_scope = scope.funcs[index].scope;
@@ -320,6 +324,21 @@ Vis item_worst(const Scope& scope, Sort s, uint32_t i) {
   }
 }
 
+/// Why instantiation argument {got} does not match import {want} of {c}, if it does not.
+std::optional<std::string> arg_mismatch(const ExternInfo& want, const ComponentInfo& c,
+                                        const ExternInfo& got, const Scope& scope) {
+  if (!c.scope || !want.type_index) return std::nullopt;
+  const TypeEntry& w = c.scope->types[*want.type_index];
+  if (want.kind == ExternKind::Func) {
+    if (!w.func || !w.scope || !got.func || !got.func_scope) return std::nullopt;
+    return func_mismatch(*w.func, *w.scope, *got.func, *got.func_scope);
+  }
+  if (want.kind != ExternKind::Type || w.kind != TypeKind::Defined || !got.type_index)
+    return std::nullopt;
+  return valtype_mismatch(ValType::index(TypeIdx{*want.type_index}), *c.scope,
+                          ValType::index(TypeIdx{*got.type_index}), scope);
+}
+
 Result<void> validate_instantiate(const Instantiate& in, Scope& scope, uint64_t offset) {
   RILL_CHECK_OK(check_index(scope, Sort{SortKind::Component}, idx(in.component), offset));
   std::map<std::string, ExternInfo, std::less<>> args;
@@ -342,6 +361,8 @@ Result<void> validate_instantiate(const Instantiate& in, Scope& scope, uint64_t 
                                     to_string(want.kind) + ", found " +
                                     to_string(a->second.kind));
       }
+      if (auto m = arg_mismatch(want, c, a->second, scope))
+        return error_at(offset, "type mismatch for import `" + name + "`: " + *m);
     }
   }
   InstanceInfo made;
@@ -499,12 +520,13 @@ namespace {
 Result<void> validate_body(const Component& c, Scope& scope);
 
 Result<void> validate_nested(const Component& c, Scope& scope) {
-  Scope inner(Scope::Kind::Component, &scope);
-  RILL_CHECK_OK(validate_body(c, inner));
+  auto inner = std::make_shared<Scope>(Scope::Kind::Component, &scope);
+  RILL_CHECK_OK(validate_body(c, *inner));
   ComponentInfo info;
   info.known = true;
-  info.imports = std::move(inner.imports);
-  info.exports = std::move(inner.exports);
+  info.imports = std::move(inner->imports);
+  info.exports = std::move(inner->exports);
+  info.scope = std::move(inner);
   scope.components.push_back(std::move(info));
   return {};
 }
@@ -521,7 +543,11 @@ Result<void> validate_import(const Import& imp, Scope& scope, uint64_t offset) {
   RILL_CHECK_OK(check_visible(scope, extern_worst(imp.type, scope), imp.type.kind, true, offset));
   RILL_CHECK_OK(check_name(imp.name, info, true, scope, offset));
   push_extern(imp.type, scope, true);
-  if (imp.type.kind == ExternKind::Type) name_resource(imp.name, scope);
+  if (imp.type.kind == ExternKind::Type) {
+    name_resource(imp.name, scope);
+    info.type_index = static_cast<uint32_t>(scope.types.size() - 1);
+  }
+  if (imp.type.kind == ExternKind::Func) info.type_index = imp.type.index;
   scope.imports.emplace_back(imp.name.name, info);
   return {};
 }

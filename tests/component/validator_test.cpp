@@ -308,6 +308,27 @@ TEST(Validate, ExportedTypesNeedExternalNames) {
                           vec_section(kImport, {cat({name("f"), {0x01}, u32(2)})})}));
 }
 
+TEST(Validate, InstantiationArgumentsMatchImportedTypes) {
+  // A nested component importing "x" (type (eq (tuple u32 u32))) and "f" (func (param "a" u32)).
+  const Bytes inner = component({vec_section(kType, {{0x6f, 0x02, 0x79, 0x79}, func_type({param("a", kU32)})}),
+                                 vec_section(kImport, {cat({name("x"), {0x03, 0x00}, u32(0)}),
+                                                       cat({name("f"), {0x01}, u32(1)})})});
+  auto instantiate = [&](const Bytes& tuple, const Bytes& func) {
+    return component({section(kComponent, inner), vec_section(kType, {tuple, func}),
+                      vec_section(kImport, {cat({name("g"), {0x01}, u32(1)})}),
+                      vec_section(kInstance, {cat({{0x00}, u32(0), vec({cat({str("x"), {0x03}, u32(0)}),
+                                                                        cat({str("f"), {0x01}, u32(0)})})})})});
+  };
+  expect_valid(instantiate({0x6f, 0x02, 0x79, 0x79}, func_type({param("a", kU32)})));
+  expect_invalid(instantiate({0x6f, 0x02, 0x73, 0x73}, func_type({param("a", kU32)})),
+                 "expected primitive `u32` found primitive `string`");
+  expect_invalid(instantiate({0x6f, 0x01, 0x79}, func_type({param("a", kU32)})),
+                 "expected 2 types, found 1");
+  expect_invalid(instantiate({0x6f, 0x02, 0x79, 0x79}, func_type({param("b", kU32)})),
+                 "expected parameter named `a`, found `b`");
+  expect_invalid(instantiate({0x6f, 0x02, 0x79, 0x79}, func_type({})), "expected 1 parameters, found 0");
+}
+
 TEST(Validate, AliasesCheckExports) {
   expect_invalid(component({section(kCoreModule, core_module_f({0x00}, {0x00})),
                             vec_section(kCoreInstance, {cat({{0x00}, u32(0), vec({})})}),
