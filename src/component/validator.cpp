@@ -333,8 +333,12 @@ std::optional<std::string> arg_mismatch(const ExternInfo& want, const ComponentI
     if (!w.func || !w.scope || !got.func || !got.func_scope) return std::nullopt;
     return func_mismatch(*w.func, *w.scope, *got.func, *got.func_scope);
   }
-  if (want.kind != ExternKind::Type || w.kind != TypeKind::Defined || !got.type_index)
-    return std::nullopt;
+  if (want.kind != ExternKind::Type) return std::nullopt;
+  if (w.kind == TypeKind::Resource && got.type_kind == TypeKind::Defined)
+    return "expected resource, found defined type";
+  if (w.kind == TypeKind::Defined && got.type_kind == TypeKind::Resource)
+    return "expected defined type, found resource";
+  if (w.kind != TypeKind::Defined || !got.type_index) return std::nullopt;
   return valtype_mismatch(ValType::index(TypeIdx{*want.type_index}), *c.scope,
                           ValType::index(TypeIdx{*got.type_index}), scope);
 }
