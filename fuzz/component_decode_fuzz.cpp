@@ -1,6 +1,7 @@
 // fuzz_component_decode: decodes arbitrary bytes as a component. An error must have a message
 // and an offset inside the input; a decoded component must only name byte ranges inside the
-// input, and every import/export name is run through the name grammar. Anything else aborts.
+// input, and every import/export name is run through the name grammar; then it is validated,
+// whose error must also have a message and an offset inside the input. Anything else aborts.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 
 #include "rill/component/decoder.h"
 #include "rill/component/names.h"
+#include "rill/component/validator.h"
 
 namespace {
 
@@ -89,5 +91,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   check_component(**c, size);
+  auto v = validate_component(**c);
+  if (!v) {
+    if (v.error().message.empty()) fail("empty validation message", v.error().offset, size);
+    if (v.error().offset > size) fail("validation offset past the input", v.error().offset, size);
+  }
   return 0;
 }

@@ -170,7 +170,12 @@ CoreModuleInfo module_info(const wasm::Module& m) {
 
 Result<void> validate_core_module(const CoreModule& m, Scope& scope, uint64_t offset) {
   auto ok = wasm::validate_module(*m.module);
-  if (!ok) return ok.error();
+  if (!ok) {
+    // The core validator's offsets are relative to the module; move them to the component's.
+    Error e = std::move(ok).error();
+    e.offset = e.offset == kNoOffset ? offset : e.offset + m.offset;
+    return e;
+  }
   // A module's type (core:moduletype) names each import once, so a module whose imports
   // repeat a (module, name) pair has no module type; wasm-tools rejects it the same way.
   std::set<std::pair<std::string_view, std::string_view>> seen;

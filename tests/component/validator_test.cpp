@@ -280,6 +280,17 @@ TEST(Validate, CoreInstantiationMatchesGlobalsTablesAndMemories) {
   expect_valid(instantiate(imports_table, big_table));
 }
 
+TEST(Validate, CoreModulesAreValidatedWithComponentOffsets) {
+  // (func (result i32)) with an empty body: a type mismatch inside the embedded module.
+  const Bytes bad = cat({kCorePreamble, section(1, {0x01, 0x60, 0x00, 0x01, 0x7f}), section(3, {0x01, 0x00}),
+                         section(10, {0x01, 0x02, 0x00, 0x0b})});
+  auto v = validate(component({section(kCoreModule, bad)}));
+  ASSERT_FALSE(v.has_value());
+  // The error lies inside the module, which starts at offset 10 of the component.
+  EXPECT_GE(v.error().offset, 10u + 8u) << v.error().to_string();
+  EXPECT_LT(v.error().offset, 10u + bad.size()) << v.error().to_string();
+}
+
 TEST(Validate, CoreModuleImportsAreUnique) {
   const Bytes dup = cat({kCorePreamble, section(1, {0x01, 0x60, 0x00, 0x00}),
                          section(2, cat({{0x02}, str("m"), str("g"), {0x00, 0x00}, str("m"), str("g"), {0x00, 0x00}}))});
