@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "rill/component/decoder.h"
+#include "spec_suite_util.h"
 #include "rill/component/names.h"
 
 namespace rill::component {
@@ -25,44 +26,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path suite_dir() {
-#ifdef RILL_SHARED_DIR
-  fs::path p = fs::path(RILL_SHARED_DIR) / "testsuite" / "component";
-  if (fs::is_directory(p)) return p;
-#endif
-  fs::path root = fs::path(__FILE__).parent_path().parent_path().parent_path();
-  fs::path q = root.parent_path() / "shared" / "testsuite" / "component";
-  return fs::is_directory(q) ? q : fs::path();
-}
-
-std::vector<uint8_t> read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-fs::path allowlist_path() {
-#ifdef RILL_COMPONENT_TEST_DIR
-  return fs::path(RILL_COMPONENT_TEST_DIR) / "spec_decode_allowlist.txt";
-#else
-  return fs::path(__FILE__).parent_path() / "spec_decode_allowlist.txt";
-#endif
-}
+using spec_test::read_file;
+using spec_test::suite_dir;
 
 /// The allowlist: "malformed|refused subdir/script.json:line reason" per line; '#' comments.
 /// Maps "where" to its category.
 std::map<std::string, std::string> read_allowlist() {
-  std::map<std::string, std::string> out;
-  std::ifstream in(allowlist_path());
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream ls(line);
-    std::string category, where;
-    ls >> category >> where;
-    EXPECT_TRUE(category == "malformed" || category == "refused") << "bad allowlist line: " << line;
-    out[where] = category;
-  }
-  return out;
+  return spec_test::read_allowlist("spec_decode_allowlist.txt", {"malformed", "refused"});
 }
 
 void collect_names(const std::vector<TypeDecl>& decls, std::vector<const ExternName*>& out);
