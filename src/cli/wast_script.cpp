@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "rill/cli/json_util.h"
+#include "rill/cli/wast_component.h"
 #include "rill/cli/wast_values.h"
 #include "rill/wasm/decoder.h"
 
@@ -88,6 +89,13 @@ Outcome WastScript::run(const json& cmd) {
   auto type = string_member(cmd, "type");
   if (!type) return Outcome::fail("malformed command: no \"type\"");
   uint64_t line = uint_member(cmd, "line").value_or(0);
+  auto kind = string_member(cmd, "kind");
+  const bool component_cmd = (kind && *kind == "component") || *type == "component_instance";
+  if (component_cmd) component_mode_ = true;
+  if (component_cmd || (component_mode_ && !kind && *type != "register" && *type != "unsupported")) {
+    if (!component_) component_ = std::make_unique<ComponentWast>(engine_, dir_, deadline_ticks_);
+    return component_->run(cmd);
+  }
   if (*type == "module") return cmd_module(cmd, line);
   if (*type == "module_instance") return cmd_module_instance(cmd, line);
   if (*type == "register") return cmd_register(cmd);
@@ -101,7 +109,6 @@ Outcome WastScript::run(const json& cmd) {
   if (*type == "assert_uninstantiable") return cmd_assert_uninstantiable(cmd);
   if (*type == "assert_exception") return Outcome::skip("unsupported proposal: exception handling");
   if (*type == "assert_suspension") return Outcome::skip("unsupported proposal: stack switching");
-  if (*type == "component_instance") return Outcome::skip("unsupported feature: component model");
   if (*type == "unsupported") {
     std::string form(string_member(cmd, "form").value_or("?"));
     auto err = string_member(cmd, "error");

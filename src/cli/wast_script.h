@@ -18,6 +18,8 @@
 
 namespace rill::cli {
 
+class ComponentWast;
+
 /// How one command went.
 struct Outcome {
   /// Counted result of a command.
@@ -115,6 +117,9 @@ class WastScript {
   std::map<std::string, EntryPtr, std::less<>> instances_;    ///< by $id
   std::map<std::string, EntryPtr, std::less<>> definitions_;  ///< by $id
   std::map<std::string, EntryPtr, std::less<>> registered_;   ///< by `register` name
+  /// Component commands (created by the first one); actions go here once a component was seen.
+  std::unique_ptr<ComponentWast> component_;
+  bool component_mode_ = false;
 };
 
 /// True when {e} reports an unsupported proposal ("unsupported feature: ...").

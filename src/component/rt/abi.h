@@ -1,0 +1,49 @@
+// The canonical ABI's lifting and lowering (definitions.py "Loading", "Storing", "Flat Lifting",
+// "Flat Lowering", "Lifting and Lowering Values") between Values and one instance's core values
+// and linear memory. Functions return false on a trap and leave it in Cx::trap.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "rill/component/rt/instance.h"
+
+namespace rill::component::rt {
+
+/// definitions.py LiftLowerContext.
+struct Cx {
+  const CanonOpts& opts;
+  ComponentInstanceRt* inst;
+  CallTask* task = nullptr;      ///< callee side: the scope borrows are lowered into
+  LendScope* lenders = nullptr;  ///< caller side: handles lent while the call runs
+  MaybeTrap trap;
+
+  bool fail(std::string msg) {
+    if (!trap) trap = rt::trap(std::move(msg));
+    return false;
+  }
+  /// LiftLowerContext.reallocate: calls the realloc option with may_leave cleared.
+  bool reallocate(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size,
+                  uint32_t& ptr);
+  /// Traps unless [ptr, ptr+len) is inside the memory and ptr is aligned.
+  bool check_range(uint64_t ptr, uint64_t len, uint32_t align, const char* what);
+  uint8_t* mem() const { return opts.memory->base(); }
+};
+
+/// lift_flat_values: {flat} from {pos} on (advanced past what was used).
+bool lift_flat_values(Cx& cx, uint32_t max_flat, std::span<const engine::Value> flat, size_t& pos,
+                      const std::vector<RTypePtr>& ts, const RTypePtr& tuple,
+                      std::vector<Value>& out);
+/// lower_flat_values: appends the core values to {out}. With {out_ptr}, a spilled result goes
+/// to that address instead of a fresh allocation.
+bool lower_flat_values(Cx& cx, uint32_t max_flat, const std::vector<Value>& vs,
+                       const std::vector<RTypePtr>& ts, const RTypePtr& tuple,
+                       std::vector<engine::Value>& out, std::optional<uint32_t> out_ptr);
+
+/// The zero core value of {t}.
+engine::Value zero_value(wasm::ValType t);
+
+}  // namespace rill::component::rt

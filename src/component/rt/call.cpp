@@ -1,0 +1,248 @@
+// Calls across the component boundary: definitions.py canon_lift, canon_lower, the resource
+// built-ins, and the instance flags and handle table they use.
+#include <algorithm>
+
+#include "rill/component/rt/abi.h"
+#include "rill/component/rt/instance.h"
+
+namespace rill::component::rt {
+
+uint32_t HandleTable::add(HandleEntry e) {
+  if (!free_.empty()) {
+    const uint32_t i = free_.back();
+    free_.pop_back();
+    slots_[i] = std::move(e);
+    return i;
+  }
+  if (slots_.size() > kMaxLength) return 0;
+  slots_.push_back(std::move(e));
+  return static_cast<uint32_t>(slots_.size() - 1);
+}
+
+HandleEntry HandleTable::remove(uint32_t i) {
+  HandleEntry e = std::move(*slots_[i]);
+  slots_[i].reset();
+  free_.push_back(i);
+  return e;
+}
+
+size_t HandleTable::live() const {
+  return static_cast<size_t>(std::count_if(slots_.begin(), slots_.end(), [](const auto& s) { return s.has_value(); }));
+}
+
+namespace {
+bool is_ancestor_or_self(const ComponentInstanceRt* a, const ComponentInstanceRt* of) {
+  for (const ComponentInstanceRt* p = of; p; p = p->parent)
+    if (p == a) return true;
+  return false;
+}
+}  // namespace
+
+bool ComponentInstanceRt::may_enter_from(const ComponentInstanceRt* caller) const {
+  for (const ComponentInstanceRt* i = this; i; i = i->parent) {
+    if (caller && is_ancestor_or_self(i, caller)) continue;
+    if (!i->may_enter) return false;
+  }
+  return true;
+}
+
+void ComponentInstanceRt::enter_from(const ComponentInstanceRt* caller) {
+  for (ComponentInstanceRt* i = this; i; i = i->parent)
+    if (!caller || !is_ancestor_or_self(i, caller)) i->may_enter = false;
+}
+
+void ComponentInstanceRt::leave_to(const ComponentInstanceRt* caller) {
+  for (ComponentInstanceRt* i = this; i; i = i->parent)
+    if (!caller || !is_ancestor_or_self(i, caller)) i->may_enter = true;
+}
+
+LendScope::~LendScope() {
+  if (!inst) return;
+  for (uint32_t i : lent)
+    if (HandleEntry* h = inst->handles.get(i)) h->num_lends--;
+}
+
+namespace {
+void add_ptr_param(std::vector<wasm::ValType>& v) { v.push_back(wasm::kI32); }
+}  // namespace
+
+wasm::FuncType lower_signature(const FuncTypeRt& ft) {
+  wasm::FuncType sig;
+  if (ft.flat_params.size() > kMaxFlatParams) add_ptr_param(sig.params);
+  else sig.params = ft.flat_params;
+  if (ft.flat_results.size() > kMaxFlatResults) add_ptr_param(sig.params);
+  else sig.results = ft.flat_results;
+  return sig;
+}
+
+wasm::FuncType lift_signature(const FuncTypeRt& ft) {
+  wasm::FuncType sig;
+  if (ft.flat_params.size() > kMaxFlatParams) add_ptr_param(sig.params);
+  else sig.params = ft.flat_params;
+  if (ft.flat_results.size() > kMaxFlatResults) sig.results = {wasm::kI32};
+  else sig.results = ft.flat_results;
+  return sig;
+}
+
+namespace {
+/// Marks every instance from {inst} up as unusable after a trap unwound through it.
+void poison(ComponentInstanceRt* inst) {
+  for (ComponentInstanceRt* i = inst; i; i = i->parent) i->poisoned = true;
+}
+}  // namespace
+
+MaybeTrap LiftedFunc::call(ComponentInstanceRt* caller, const ArgsFn& on_start,
+                           const ResultsFn& on_resolve) {
+  if (inst->poisoned) return trap("cannot enter component instance: it trapped earlier");
+  if (!inst->may_enter_from(caller)) return trap("cannot enter component instance");
+  if (type->async || opts.async) return trap("async functions are not supported yet");
+  inst->enter_from(caller);
+  CallTask task{inst, 0};
+  Cx cx{opts, inst, &task, nullptr, std::nullopt};
+  std::vector<Value> args;
+  if (MaybeTrap t = on_start(args)) return t;
+  std::vector<engine::Value> flat_args;
+  flat_args.reserve(type->flat_params.size());
+  if (!lower_flat_values(cx, kMaxFlatParams, args, type->params, type->params_tuple, flat_args,
+                         std::nullopt)) {
+    poison(inst);
+    return std::move(cx.trap);
+  }
+  std::vector<engine::Value> flat_results;
+  if (MaybeTrap t = inst->store->call(core, flat_args, flat_results)) {
+    poison(inst);
+    return t;
+  }
+  std::vector<Value> results;
+  size_t pos = 0;
+  static const std::vector<RTypePtr> kNone;
+  const std::vector<RTypePtr>& rts = type->result ? type->results_tuple->elems : kNone;
+  if (!lift_flat_values(cx, kMaxFlatResults, flat_results, pos, rts, type->results_tuple, results)) {
+    poison(inst);
+    return std::move(cx.trap);
+  }
+  if (task.num_borrows > 0) {
+    poison(inst);
+    return trap("borrow handles still remain at the end of the call");
+  }
+  if (MaybeTrap t = on_resolve(results)) {
+    poison(inst);
+    return t;
+  }
+  if (opts.post_return) {
+    inst->may_leave = false;
+    std::vector<engine::Value> none;
+    MaybeTrap t = inst->store->call(opts.post_return, flat_results, none);
+    inst->may_leave = true;
+    if (t) {
+      poison(inst);
+      return t;
+    }
+  }
+  inst->leave_to(caller);
+  return std::nullopt;
+}
+
+MaybeTrap HostFuncRt::call(ComponentInstanceRt* caller, const ArgsFn& on_start,
+                           const ResultsFn& on_resolve) {
+  std::vector<Value> args;
+  if (MaybeTrap t = on_start(args)) return t;
+  std::vector<Value> results;
+  if (MaybeTrap t = fn(args, results)) return t;
+  if (results.size() != (type->result ? 1u : 0u))
+    return trap("host function returned " + std::to_string(results.size()) + " results, expected " +
+                std::to_string(type->result ? 1 : 0));
+  return on_resolve(results);
+}
+
+MaybeTrap call_lowered(const FuncPtr& callee, const CanonOpts& opts, ComponentInstanceRt* inst,
+                       std::span<const engine::Value> args, std::span<engine::Value> results) {
+  if (!inst->may_leave) return trap("cannot leave component instance");
+  const FuncTypeRt& ft = *callee->type;
+  if (ft.async || opts.async) return trap("async calls are not supported yet");
+  LendScope lenders;
+  Cx cx{opts, inst, nullptr, &lenders, std::nullopt};
+  size_t pos = 0;
+  auto on_start = [&](std::vector<Value>& vals) -> MaybeTrap {
+    if (!lift_flat_values(cx, kMaxFlatParams, args, pos, ft.params, ft.params_tuple, vals))
+      return std::move(cx.trap);
+    return std::nullopt;
+  };
+  auto on_resolve = [&](std::vector<Value>& vals) -> MaybeTrap {
+    std::optional<uint32_t> out_ptr;
+    if (ft.flat_results.size() > kMaxFlatResults) out_ptr = args.back().i32;
+    std::vector<engine::Value> flat;
+    static const std::vector<RTypePtr> kNone;
+    const std::vector<RTypePtr>& rts = ft.result ? ft.results_tuple->elems : kNone;
+    if (!lower_flat_values(cx, kMaxFlatResults, vals, rts, ft.results_tuple, flat, out_ptr))
+      return std::move(cx.trap);
+    for (size_t i = 0; i < flat.size() && i < results.size(); ++i) results[i] = flat[i];
+    return std::nullopt;
+  };
+  return callee->call(inst, on_start, on_resolve);
+}
+
+MaybeTrap call_from_host(const FuncPtr& f, std::vector<Value> args, std::vector<Value>& results) {
+  auto on_start = [&](std::vector<Value>& vals) -> MaybeTrap {
+    vals = std::move(args);
+    return std::nullopt;
+  };
+  auto on_resolve = [&](std::vector<Value>& vals) -> MaybeTrap {
+    results = std::move(vals);
+    return std::nullopt;
+  };
+  return f->call(nullptr, on_start, on_resolve);
+}
+
+MaybeTrap resource_new(ComponentInstanceRt* inst, const std::shared_ptr<const ResourceTypeRt>& rt,
+                       uint32_t rep, uint32_t& index) {
+  if (!inst->may_leave) return trap("cannot leave component instance");
+  index = inst->handles.add(HandleEntry{rt, rep, true, nullptr, 0});
+  if (index == 0) return trap("resource handle table is full");
+  return std::nullopt;
+}
+
+MaybeTrap resource_drop(ComponentInstanceRt* inst, const std::shared_ptr<const ResourceTypeRt>& rt,
+                        uint32_t index) {
+  if (!inst->may_leave) return trap("cannot leave component instance");
+  HandleEntry* h = inst->handles.get(index);
+  if (!h) return trap("unknown handle index " + std::to_string(index));
+  if (h->rt != rt) return trap("handle index " + std::to_string(index) + " has the wrong resource type");
+  if (h->num_lends != 0) return trap("cannot drop handle " + std::to_string(index) + " while it is lent out");
+  HandleEntry e = inst->handles.remove(index);
+  if (!e.own) {
+    if (e.borrow_scope) e.borrow_scope->num_borrows--;
+    return std::nullopt;
+  }
+  if (rt->host_dtor) {
+    rt->host_dtor(e.rep);
+    return std::nullopt;
+  }
+  if (!rt->dtor) return std::nullopt;
+  // The destructor is a lifted call into the resource's defining instance.
+  ComponentInstanceRt* impl = rt->impl;
+  if (impl->poisoned) return trap("cannot enter component instance: it trapped earlier");
+  if (!impl->may_enter_from(inst)) return trap("cannot enter component instance");
+  impl->enter_from(inst);
+  engine::Value arg;
+  arg.type = wasm::kI32;
+  arg.i64 = e.rep;
+  std::vector<engine::Value> none;
+  if (MaybeTrap t = impl->store->call(rt->dtor, std::span<const engine::Value>(&arg, 1), none)) {
+    poison(impl);
+    return t;
+  }
+  impl->leave_to(inst);
+  return std::nullopt;
+}
+
+MaybeTrap resource_rep(ComponentInstanceRt* inst, const std::shared_ptr<const ResourceTypeRt>& rt,
+                       uint32_t index, uint32_t& rep) {
+  HandleEntry* h = inst->handles.get(index);
+  if (!h) return trap("unknown handle index " + std::to_string(index));
+  if (h->rt != rt) return trap("handle index " + std::to_string(index) + " has the wrong resource type");
+  rep = h->rep;
+  return std::nullopt;
+}
+
+}  // namespace rill::component::rt

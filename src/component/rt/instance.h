@@ -1,0 +1,153 @@
+// Component instances at run time (definitions.py "Component Instances", "Table State",
+// "Resource State"): the handle table, the may_enter/may_leave flags, component functions
+// (lifted core functions and host functions) and the per-call state that borrow scopes need.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "rill/component/rt/rtype.h"
+#include "rill/component_val.h"
+#include "rill/engine/runtime.h"
+#include "rill/engine/store.h"
+#include "rill/engine/trap.h"
+
+namespace rill::component::rt {
+
+/// Component-model values (the definition struct component::Value is a 🪙 value definition).
+using Value = ::rill::Value;
+using engine::Trap;
+using MaybeTrap = std::optional<Trap>;
+inline Trap trap(std::string msg) { return Trap::host(std::move(msg)); }
+
+struct CallTask;
+
+/// One resource handle (definitions.py ResourceHandle).
+struct HandleEntry {
+  std::shared_ptr<const ResourceTypeRt> rt;
+  uint32_t rep = 0;
+  bool own = false;
+  CallTask* borrow_scope = nullptr;  ///< borrows: the call they were lent to
+  uint32_t num_lends = 0;
+};
+
+/// definitions.py Table: index 0 is never used; freed slots are reused last-in first-out.
+class HandleTable {
+ public:
+  static constexpr uint32_t kMaxLength = (1u << 28) - 1;
+  /// The live handle {i}, or null.
+  HandleEntry* get(uint32_t i) {
+    if (i >= slots_.size() || !slots_[i]) return nullptr;
+    return &*slots_[i];
+  }
+  /// Adds {e}: its index, or 0 when the table is full.
+  uint32_t add(HandleEntry e);
+  /// Removes handle {i} (which must be live).
+  HandleEntry remove(uint32_t i);
+  size_t live() const;
+
+ private:
+  std::vector<std::optional<HandleEntry>> slots_{1};
+  std::vector<uint32_t> free_;
+};
+
+/// A component instance (definitions.py ComponentInstance); nested instances have a parent.
+struct ComponentInstanceRt {
+  engine::Store* store = nullptr;
+  ComponentInstanceRt* parent = nullptr;
+  HandleTable handles;
+  bool may_enter = true;
+  bool may_leave = true;
+  /// Set once a trap unwound through this instance: it is not entered again.
+  bool poisoned = false;
+  std::vector<std::unique_ptr<ComponentInstanceRt>> children;
+
+  /// definitions.py may_enter_from / enter_from / leave_to over the entering set.
+  bool may_enter_from(const ComponentInstanceRt* caller) const;
+  void enter_from(const ComponentInstanceRt* caller);
+  void leave_to(const ComponentInstanceRt* caller);
+};
+
+/// The per-call state of a lifted call (definitions.py Task, as far as sync calls need it).
+struct CallTask {
+  ComponentInstanceRt* inst = nullptr;
+  uint32_t num_borrows = 0;
+};
+
+/// Handles lent by a caller for the duration of one call (definitions.py Subtask.lenders).
+struct LendScope {
+  ComponentInstanceRt* inst = nullptr;
+  std::vector<uint32_t> lent;  ///< handle indices in inst->handles
+  ~LendScope();
+};
+
+/// canonopt at run time.
+struct CanonOpts {
+  enum class Encoding : uint8_t { Utf8 = 0, Utf16 = 1, Latin1Utf16 = 2 };
+  Encoding encoding = Encoding::Utf8;
+  engine::Memory* memory = nullptr;
+  engine::Function* realloc = nullptr;
+  engine::Function* post_return = nullptr;
+  engine::Function* callback = nullptr;
+  bool async = false;
+};
+
+/// Produces the call's arguments (lifting them from the caller) once the callee is entered.
+using ArgsFn = std::function<MaybeTrap(std::vector<Value>& args)>;
+/// Receives the call's results (lowering them into the caller) before any post-return runs.
+using ResultsFn = std::function<MaybeTrap(std::vector<Value>& results)>;
+
+/// A component function: a lifted core function or a host function.
+struct FuncRt {
+  FuncTypePtr type;
+  virtual ~FuncRt() = default;
+  /// Runs the call made by {caller} (null: the host).
+  virtual MaybeTrap call(ComponentInstanceRt* caller, const ArgsFn& on_start,
+                         const ResultsFn& on_resolve) = 0;
+};
+using FuncPtr = std::shared_ptr<FuncRt>;
+
+/// `canon lift`: a core function of {inst} behind a component function type.
+struct LiftedFunc final : FuncRt {
+  engine::Function* core = nullptr;
+  CanonOpts opts;
+  ComponentInstanceRt* inst = nullptr;
+  MaybeTrap call(ComponentInstanceRt* caller, const ArgsFn& on_start,
+                 const ResultsFn& on_resolve) override;
+};
+
+/// A host function: reads {args}, appends its results (0 or 1 values) to {results}.
+using HostFn = std::function<MaybeTrap(std::span<const Value> args, std::vector<Value>& results)>;
+struct HostFuncRt final : FuncRt {
+  HostFn fn;
+  MaybeTrap call(ComponentInstanceRt* caller, const ArgsFn& on_start,
+                 const ResultsFn& on_resolve) override;
+};
+
+/// `canon lower` of {callee} into {inst}: the core host function's body.
+MaybeTrap call_lowered(const FuncPtr& callee, const CanonOpts& opts, ComponentInstanceRt* inst,
+                       std::span<const engine::Value> args, std::span<engine::Value> results);
+/// The core signature of `canon lower` / `canon lift` of {ft} (flatten_functype).
+wasm::FuncType lower_signature(const FuncTypeRt& ft);
+wasm::FuncType lift_signature(const FuncTypeRt& ft);
+
+/// canon resource.new / resource.drop / resource.rep, called from {inst}.
+MaybeTrap resource_new(ComponentInstanceRt* inst, const std::shared_ptr<const ResourceTypeRt>& rt,
+                       uint32_t rep, uint32_t& index);
+MaybeTrap resource_drop(ComponentInstanceRt* inst, const std::shared_ptr<const ResourceTypeRt>& rt,
+                        uint32_t index);
+MaybeTrap resource_rep(ComponentInstanceRt* inst, const std::shared_ptr<const ResourceTypeRt>& rt,
+                       uint32_t index, uint32_t& rep);
+
+/// Calls the host-facing component function {f} with {args}: lowering them into the callee,
+/// lifting the results. A trap poisons the instances it unwound through.
+MaybeTrap call_from_host(const FuncPtr& f, std::vector<Value> args, std::vector<Value>& results);
+
+}  // namespace rill::component::rt

@@ -1,0 +1,212 @@
+// rill::Value (include/rill/component_val.h): constructors, printing and equality.
+#include <cstdio>
+
+#include "rill/component_val.h"
+
+namespace rill {
+
+const char* to_string(ValueKind k) {
+  switch (k) {
+    case ValueKind::Bool: return "bool";
+    case ValueKind::S8: return "s8";
+    case ValueKind::U8: return "u8";
+    case ValueKind::S16: return "s16";
+    case ValueKind::U16: return "u16";
+    case ValueKind::S32: return "s32";
+    case ValueKind::U32: return "u32";
+    case ValueKind::S64: return "s64";
+    case ValueKind::U64: return "u64";
+    case ValueKind::F32: return "f32";
+    case ValueKind::F64: return "f64";
+    case ValueKind::Char: return "char";
+    case ValueKind::String: return "string";
+    case ValueKind::List: return "list";
+    case ValueKind::Record: return "record";
+    case ValueKind::Tuple: return "tuple";
+    case ValueKind::Variant: return "variant";
+    case ValueKind::Enum: return "enum";
+    case ValueKind::Option: return "option";
+    case ValueKind::Result: return "result";
+    case ValueKind::Flags: return "flags";
+    case ValueKind::Own: return "own";
+    case ValueKind::Borrow: return "borrow";
+  }
+  return "?";
+}
+
+Value Value::record(std::vector<std::pair<std::string, Value>> fields) {
+  Value v = scalar(ValueKind::Record, 0);
+  for (auto& [label, item] : fields) {
+    v.labels_.push_back(std::move(label));
+    v.items_.push_back(std::move(item));
+  }
+  return v;
+}
+
+Value Value::variant(std::string label, std::optional<Value> payload) {
+  Value v = scalar(ValueKind::Variant, 0);
+  v.str_ = std::move(label);
+  if (payload) v.items_.push_back(std::move(*payload));
+  return v;
+}
+
+Value Value::ok(std::optional<Value> payload) {
+  Value v = scalar(ValueKind::Result, 0);
+  if (payload) v.items_.push_back(std::move(*payload));
+  return v;
+}
+
+Value Value::err(std::optional<Value> payload) {
+  Value v = scalar(ValueKind::Result, 1);
+  if (payload) v.items_.push_back(std::move(*payload));
+  return v;
+}
+
+namespace {
+void quote(std::string& out, const std::string& s, char q) {
+  out.push_back(q);
+  for (unsigned char c : s) {
+    if (c == static_cast<unsigned char>(q) || c == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u{%x}", c);
+      out += buf;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  out.push_back(q);
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+void print(std::string& out, const Value& v);
+
+void print_items(std::string& out, const Value& v, char open, char close) {
+  out.push_back(open);
+  for (size_t i = 0; i < v.items().size(); ++i) {
+    if (i) out += ", ";
+    print(out, v.items()[i]);
+  }
+  out.push_back(close);
+}
+
+void print_payload(std::string& out, const char* name, const Value& v) {
+  out += name;
+  if (const Value* p = v.payload()) {
+    out.push_back('(');
+    print(out, *p);
+    out.push_back(')');
+  }
+}
+
+void print(std::string& out, const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::Bool: out += v.as_bool() ? "true" : "false"; return;
+    case ValueKind::S8: case ValueKind::S16: case ValueKind::S32: case ValueKind::S64:
+      out += std::to_string(v.as_s64());
+      return;
+    case ValueKind::U8: case ValueKind::U16: case ValueKind::U32: case ValueKind::U64:
+      out += std::to_string(v.as_u64());
+      return;
+    case ValueKind::F32: {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(v.as_f32()));
+      out += buf;
+      return;
+    }
+    case ValueKind::F64: {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.17g", v.as_f64());
+      out += buf;
+      return;
+    }
+    case ValueKind::Char: {
+      std::string s;
+      append_utf8(s, v.as_char());
+      quote(out, s, '\'');
+      return;
+    }
+    case ValueKind::String: quote(out, v.str(), '"'); return;
+    case ValueKind::List: print_items(out, v, '[', ']'); return;
+    case ValueKind::Tuple: print_items(out, v, '(', ')'); return;
+    case ValueKind::Record:
+      out += "{";
+      for (size_t i = 0; i < v.items().size(); ++i) {
+        if (i) out += ", ";
+        out += i < v.labels().size() ? v.labels()[i] : std::to_string(i);
+        out += ": ";
+        print(out, v.items()[i]);
+      }
+      out += "}";
+      return;
+    case ValueKind::Variant: print_payload(out, v.str().c_str(), v); return;
+    case ValueKind::Enum: out += v.str(); return;
+    case ValueKind::Option:
+      if (!v.is_some()) out += "none";
+      else print_payload(out, "some", v);
+      return;
+    case ValueKind::Result: print_payload(out, v.is_err() ? "err" : "ok", v); return;
+    case ValueKind::Flags:
+      out += "{";
+      for (size_t i = 0; i < v.labels().size(); ++i) out += (i ? ", " : "") + v.labels()[i];
+      out += "}";
+      return;
+    case ValueKind::Own: out += "own(" + std::to_string(v.resource().rep) + ")"; return;
+    case ValueKind::Borrow: out += "borrow(" + std::to_string(v.resource().rep) + ")"; return;
+  }
+}
+
+bool is_nan32(uint32_t b) { return (b & 0x7f800000u) == 0x7f800000u && (b & 0x7fffffu); }
+bool is_nan64(uint64_t b) {
+  return (b & 0x7ff0000000000000ull) == 0x7ff0000000000000ull && (b & 0xfffffffffffffull);
+}
+}  // namespace
+
+std::string Value::to_string() const {
+  std::string out;
+  print(out, *this);
+  return out;
+}
+
+bool operator==(const Value& a, const Value& b) {
+  if (a.kind_ != b.kind_) return false;
+  switch (a.kind_) {
+    case ValueKind::F32:
+      if (is_nan32(a.f32_bits()) && is_nan32(b.f32_bits())) return true;
+      return a.bits_ == b.bits_;
+    case ValueKind::F64:
+      if (is_nan64(a.bits_) && is_nan64(b.bits_)) return true;
+      return a.bits_ == b.bits_;
+    case ValueKind::String: return a.str_ == b.str_;
+    case ValueKind::Variant: case ValueKind::Enum:
+      return a.str_ == b.str_ && a.items_ == b.items_;
+    case ValueKind::Record: return a.labels_ == b.labels_ && a.items_ == b.items_;
+    case ValueKind::Flags: return a.labels_ == b.labels_;
+    case ValueKind::List: case ValueKind::Tuple: return a.items_ == b.items_;
+    case ValueKind::Option: case ValueKind::Result: return a.bits_ == b.bits_ && a.items_ == b.items_;
+    case ValueKind::Own: case ValueKind::Borrow:
+      return a.resource_.type == b.resource_.type && a.resource_.rep == b.resource_.rep;
+    default: return a.bits_ == b.bits_;
+  }
+}
+
+}  // namespace rill
