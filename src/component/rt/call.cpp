@@ -84,6 +84,39 @@ wasm::FuncType lift_signature(const FuncTypeRt& ft) {
   return sig;
 }
 
+wasm::FuncType lower_signature_async(const FuncTypeRt& ft) {
+  wasm::FuncType sig;
+  if (ft.flat_params.size() > 4) add_ptr_param(sig.params);
+  else sig.params = ft.flat_params;
+  if (ft.result) add_ptr_param(sig.params);
+  sig.results = {wasm::kI32};
+  return sig;
+}
+
+wasm::FuncType lift_signature_async(const FuncTypeRt& ft, bool callback) {
+  wasm::FuncType sig;
+  if (ft.flat_params.size() > kMaxFlatParams) add_ptr_param(sig.params);
+  else sig.params = ft.flat_params;
+  if (callback) sig.results = {wasm::kI32};
+  return sig;
+}
+
+namespace {
+thread_local CallTask* t_current_task = nullptr;
+
+/// Makes {task} current for its lifetime.
+struct TaskScope {
+  explicit TaskScope(CallTask* task) : task_(task) {
+    task->outer = t_current_task;
+    t_current_task = task;
+  }
+  ~TaskScope() { t_current_task = task_->outer; }
+  CallTask* task_;
+};
+}  // namespace
+
+CallTask* current_task() { return t_current_task; }
+
 namespace {
 /// Marks every instance from {inst} up as unusable after a trap unwound through it.
 void poison(ComponentInstanceRt* inst) {
@@ -97,7 +130,8 @@ MaybeTrap LiftedFunc::call(ComponentInstanceRt* caller, const ArgsFn& on_start,
   if (!inst->may_enter_from(caller)) return trap("cannot enter component instance");
   if (type->async || opts.async) return trap("async functions are not supported yet");
   inst->enter_from(caller);
-  CallTask task{inst, 0};
+  CallTask task{inst, 0, {0, 0}, nullptr};
+  TaskScope scope(&task);
   Cx cx{opts, inst, &task, nullptr, std::nullopt};
   std::vector<Value> args;
   if (MaybeTrap t = on_start(args)) return t;

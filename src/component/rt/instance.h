@@ -65,6 +65,7 @@ struct ComponentInstanceRt {
   HandleTable handles;
   bool may_enter = true;
   bool may_leave = true;
+  uint32_t backpressure = 0;
   /// Set once a trap unwound through this instance: it is not entered again.
   bool poisoned = false;
   std::vector<std::unique_ptr<ComponentInstanceRt>> children;
@@ -79,7 +80,11 @@ struct ComponentInstanceRt {
 struct CallTask {
   ComponentInstanceRt* inst = nullptr;
   uint32_t num_borrows = 0;
+  uint64_t context[2] = {0, 0};  ///< context.get / context.set slots of the call's thread
+  CallTask* outer = nullptr;     ///< the task that was current when this one started
 };
+/// The innermost lifted call running on this thread, or null.
+CallTask* current_task();
 
 /// Handles lent by a caller for the duration of one call (definitions.py Subtask.lenders).
 struct LendScope {
@@ -137,6 +142,9 @@ MaybeTrap call_lowered(const FuncPtr& callee, const CanonOpts& opts, ComponentIn
 /// The core signature of `canon lower` / `canon lift` of {ft} (flatten_functype).
 wasm::FuncType lower_signature(const FuncTypeRt& ft);
 wasm::FuncType lift_signature(const FuncTypeRt& ft);
+/// The same for `async` lowering and lifting (with or without a callback).
+wasm::FuncType lower_signature_async(const FuncTypeRt& ft);
+wasm::FuncType lift_signature_async(const FuncTypeRt& ft, bool callback);
 
 /// canon resource.new / resource.drop / resource.rep, called from {inst}.
 MaybeTrap resource_new(ComponentInstanceRt* inst, const std::shared_ptr<const ResourceTypeRt>& rt,

@@ -122,7 +122,11 @@ Result<void> run_canon(const Canon& c, ScopeRt& s, Ctx& cx, uint64_t offset) {
       auto f = std::make_shared<LiftedFunc>();
       f->type = s.types[ti].func;
       RILL_TRY(f->opts, resolve_opts(c.opts, s, offset));
-      RILL_TRY(f->core, concrete_func(s, c.index, lift_signature(*f->type), offset));
+      const bool async = f->type->async || f->opts.async;
+      RILL_TRY(f->core, concrete_func(s, c.index,
+                                      async ? lift_signature_async(*f->type, f->opts.callback != nullptr)
+                                            : lift_signature(*f->type),
+                                      offset));
       f->inst = inst;
       s.funcs.push_back(std::move(f));
       return {};
@@ -132,7 +136,7 @@ Result<void> run_canon(const Canon& c, ScopeRt& s, Ctx& cx, uint64_t offset) {
       FuncPtr callee = s.funcs[c.index];
       RILL_TRY(CanonOpts opts, resolve_opts(c.opts, s, offset));
       engine::Function* fn = cx.store.create_host_function(
-          lower_signature(*callee->type),
+          opts.async ? lower_signature_async(*callee->type) : lower_signature(*callee->type),
           [callee, opts, inst](engine::Caller&, std::span<const engine::Value> args,
                                std::span<engine::Value> results) -> std::optional<engine::Trap> {
             return call_lowered(callee, opts, inst, args, results);
@@ -175,6 +179,46 @@ Result<void> run_canon(const Canon& c, ScopeRt& s, Ctx& cx, uint64_t offset) {
               return std::nullopt;
             });
       }
+      s.core_funcs.push_back(CoreFuncRt{fn, {}});
+      return {};
+    }
+    case CanonKind::ContextGet:
+    case CanonKind::ContextSet: {
+      const bool get = c.kind == CanonKind::ContextGet;
+      const uint32_t slot = c.slot;
+      const wasm::ValType t = c.core_type;
+      wasm::FuncType sig = get ? wasm::FuncType{{}, {t}} : wasm::FuncType{{t}, {}};
+      engine::Function* fn = cx.store.create_host_function(
+          sig, [get, slot, t](engine::Caller&, std::span<const engine::Value> a,
+                              std::span<engine::Value> r) -> std::optional<engine::Trap> {
+            CallTask* task = current_task();
+            if (!task) return trap("context slots are only available during a call");
+            if (slot >= 2) return trap("context slot " + std::to_string(slot) + " out of bounds");
+            if (get) {
+              r[0] = t == wasm::kI64 ? engine::Value::from_i64(task->context[slot])
+                                     : engine::Value::from_i32(static_cast<uint32_t>(task->context[slot]));
+            } else {
+              task->context[slot] = t == wasm::kI64 ? a[0].i64 : a[0].i32;
+            }
+            return std::nullopt;
+          });
+      s.core_funcs.push_back(CoreFuncRt{fn, {}});
+      return {};
+    }
+    case CanonKind::BackpressureInc:
+    case CanonKind::BackpressureDec: {
+      const bool inc = c.kind == CanonKind::BackpressureInc;
+      engine::Function* fn = cx.store.create_host_function(
+          wasm::FuncType{}, [inst, inc](engine::Caller&, std::span<const engine::Value>,
+                                        std::span<engine::Value>) -> std::optional<engine::Trap> {
+            if (inc) {
+              if (++inst->backpressure == (1u << 16)) return trap("backpressure counter overflow");
+            } else {
+              if (inst->backpressure == 0) return trap("backpressure counter underflow");
+              --inst->backpressure;
+            }
+            return std::nullopt;
+          });
       s.core_funcs.push_back(CoreFuncRt{fn, {}});
       return {};
     }
