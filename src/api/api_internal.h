@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
+#include <vector>
 
 #include "rill/engine/engine.h"
 #include "rill/engine/runtime.h"
@@ -32,6 +33,8 @@ struct StoreImpl {
   engine::Store store;
   /// Host definitions (HostDef::id) already made concrete in this store.
   std::unordered_map<uint64_t, engine::Function*> host_funcs;
+  /// Objects of higher layers that live as long as the store (e.g. component instances).
+  std::vector<std::shared_ptr<void>> extensions;
 };
 
 /// Builds public handles and reaches their private members (a friend of each).

@@ -468,9 +468,12 @@ Result<void> run_import(const Import& imp, const std::shared_ptr<ScopeRt>& sp, c
     }
     return at(offset, std::string("unknown import: ") + kind + " \"" + imp.name.name + "\" is not defined");
   }
+  Item checked;
   if (check) {
     auto r = check_import(imp.name.name, imp.type, *item, sp);
     if (!r) return at(offset, r.error().message);
+    checked = std::move(*r);
+    item = &checked;
   }
   switch (imp.type.kind) {
     case ExternKind::Func: return push_item(s, SortKind::Func, *item, offset);

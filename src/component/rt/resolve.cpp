@@ -171,13 +171,15 @@ const char* item_kind(const Item& item) {
 
 namespace {
 
-Result<void> check_item(const std::string& name, const ExternType& et, const Item& got,
+Result<Item> check_item(const std::string& name, const ExternType& et, const Item& got,
                         const std::shared_ptr<ScopeRt>& s, TypeRt* bound_out);
 
-Result<void> check_instance(const std::string& name, const InstanceType& it,
-                            const std::shared_ptr<ScopeRt>& where, const InstanceRt& got) {
+Result<Item> check_instance(const std::string& name, const InstanceType& it,
+                            const std::shared_ptr<ScopeRt>& where,
+                            const std::shared_ptr<InstanceRt>& got) {
   auto tmp = std::make_shared<ScopeRt>();
   tmp->parent = where;
+  std::shared_ptr<InstanceRt> adjusted;  // a copy when a host function adopted its type
   for (const TypeDecl& d : it.decls) {
     if (std::holds_alternative<CoreType>(d.decl)) {
       tmp->core_types++;
@@ -193,18 +195,25 @@ Result<void> check_instance(const std::string& name, const InstanceType& it,
       if (a->index >= o->types.size()) return Error{"outer alias of an unknown type"};
       tmp->types.push_back(o->types[a->index]);
     } else if (const auto* e = std::get_if<ExternDecl>(&d.decl)) {
-      const Item* item = got.find(e->name.name);
+      const InstanceRt& cur = adjusted ? *adjusted : *got;
+      const Item* item = cur.find(e->name.name);
       if (!item)
         return Error{"import \"" + name + "\": the provided instance has no export \"" + e->name.name + "\""};
       TypeRt bound;
-      RILL_CHECK_OK(check_item(name + "\" export \"" + e->name.name, e->type, *item, tmp, &bound));
+      RILL_TRY(Item use, check_item(name + "\" export \"" + e->name.name, e->type, *item, tmp, &bound));
       if (e->type.kind == ExternKind::Type) tmp->types.push_back(std::move(bound));
+      if (use.index() == item->index() && use.index() == 0 &&
+          std::get<FuncPtr>(use) != std::get<FuncPtr>(*item)) {
+        if (!adjusted) adjusted = std::make_shared<InstanceRt>(*got);
+        for (auto& [n, x] : adjusted->exports)
+          if (n == e->name.name) x = use;
+      }
     }
   }
-  return {};
+  return Item{adjusted ? adjusted : got};
 }
 
-Result<void> check_item(const std::string& name, const ExternType& et, const Item& got,
+Result<Item> check_item(const std::string& name, const ExternType& et, const Item& got,
                         const std::shared_ptr<ScopeRt>& s, TypeRt* bound_out) {
   auto mismatch = [&](const char* want) {
     return Error{"import \"" + name + "\": expected a " + want + ", found a " + item_kind(got)};
@@ -213,17 +222,27 @@ Result<void> check_item(const std::string& name, const ExternType& et, const Ite
     case ExternKind::Func: {
       const auto* f = std::get_if<FuncPtr>(&got);
       if (!f) return mismatch("func");
-      if (et.index >= s->types.size() || s->types[et.index].kind != TypeRt::Kind::Func) return {};
+      const bool known = et.index < s->types.size() && s->types[et.index].kind == TypeRt::Kind::Func;
+      if (!(*f)->type) {
+        // A host function defined without a type takes the import's.
+        if (!known) return Error{"import \"" + name + "\": its function type could not be resolved"};
+        auto host = std::dynamic_pointer_cast<HostFuncRt>(*f);
+        if (!host) return Error{"import \"" + name + "\": untyped function"};
+        auto copy = std::make_shared<HostFuncRt>(*host);
+        copy->type = s->types[et.index].func;
+        return Item{FuncPtr(std::move(copy))};
+      }
+      if (!known) return got;
       if (auto m = func_type_mismatch(*s->types[et.index].func, *(*f)->type))
         return Error{"import \"" + name + "\": function type mismatch: " + *m};
-      return {};
+      return got;
     }
     case ExternKind::Instance: {
       const auto* i = std::get_if<std::shared_ptr<InstanceRt>>(&got);
       if (!i) return mismatch("instance");
       if (et.index < s->types.size() && s->types[et.index].kind == TypeRt::Kind::Instance)
-        return check_instance(name, *s->types[et.index].instance, s->types[et.index].scope, **i);
-      return {};
+        return check_instance(name, *s->types[et.index].instance, s->types[et.index].scope, *i);
+      return got;
     }
     case ExternKind::Type: {
       const auto* t = std::get_if<TypeRt>(&got);
@@ -231,7 +250,7 @@ Result<void> check_item(const std::string& name, const ExternType& et, const Ite
       if (et.type_bound.kind == TypeBound::Kind::SubResource) {
         if (t->kind != TypeRt::Kind::Resource) return mismatch("resource type");
         if (bound_out) *bound_out = *t;
-        return {};
+        return got;
       }
       const uint32_t b = idx(et.type_bound.index);
       if (b < s->types.size()) {
@@ -240,30 +259,30 @@ Result<void> check_item(const std::string& name, const ExternType& et, const Ite
             (t->kind != TypeRt::Kind::Resource || t->resource != want.resource))
           return Error{"import \"" + name + "\": a different resource type"};
         if (want.kind == TypeRt::Kind::Val && want.value &&
-            (t->kind != TypeRt::Kind::Val || type_mismatch(*want.value, *t->value)))
+            (t->kind != TypeRt::Kind::Val || !t->value || type_mismatch(*want.value, *t->value)))
           return Error{"import \"" + name + "\": type mismatch"};
         if (bound_out) *bound_out = want;
       } else if (bound_out) {
         *bound_out = *t;
       }
-      return {};
+      return got;
     }
     case ExternKind::Component:
       if (!std::holds_alternative<std::shared_ptr<ComponentClosure>>(got)) return mismatch("component");
-      return {};
+      return got;
     case ExternKind::CoreModule:
       if (!std::holds_alternative<std::shared_ptr<CoreModuleRt>>(got)) return mismatch("core module");
-      return {};
+      return got;
     case ExternKind::Value:
       if (!std::holds_alternative<std::shared_ptr<Value>>(got)) return mismatch("value");
-      return {};
+      return got;
   }
-  return {};
+  return got;
 }
 
 }  // namespace
 
-Result<void> check_import(const std::string& name, const ExternType& et, const Item& got,
+Result<Item> check_import(const std::string& name, const ExternType& et, const Item& got,
                           const std::shared_ptr<ScopeRt>& s) {
   return check_item(name, et, got, s, nullptr);
 }

@@ -7,6 +7,16 @@ namespace {
 
 uint32_t align_to(uint32_t x, uint32_t a) { return (x + a - 1) / a * a; }
 
+/// Flattened forms longer than this are only ever passed in memory, so they are not kept:
+/// flat.size() == kFlatCap means "more than MAX_FLAT_PARAMS" (fixed-size lists can be huge).
+constexpr size_t kFlatCap = kMaxFlatParams + 1;
+void append_flat(std::vector<wasm::ValType>& into, const std::vector<wasm::ValType>& from) {
+  for (wasm::ValType t : from) {
+    if (into.size() >= kFlatCap) return;
+    into.push_back(t);
+  }
+}
+
 /// definitions.py join().
 wasm::ValType join(wasm::ValType a, wasm::ValType b) {
   if (a == b) return a;
@@ -38,7 +48,7 @@ void finish_record(RType& t) {
     t.offsets.push_back(s);
     s += f->size;
     a = std::max(a, f->align);
-    t.flat.insert(t.flat.end(), f->flat.begin(), f->flat.end());
+    append_flat(t.flat, f->flat);
     t.has_borrow |= f->has_borrow;
     t.has_own |= f->has_own;
   }
@@ -82,7 +92,7 @@ RTypePtr make_fixed_list(RTypePtr elem, uint32_t length) {
   t->length = length;
   t->size = elem->size * length;
   t->align = elem->align;
-  for (uint32_t i = 0; i < length; ++i) t->flat.insert(t->flat.end(), elem->flat.begin(), elem->flat.end());
+  for (uint32_t i = 0; i < length && t->flat.size() < kFlatCap; ++i) append_flat(t->flat, elem->flat);
   t->has_borrow = elem->has_borrow;
   t->has_own = elem->has_own;
   t->elems = {std::move(elem)};
@@ -130,7 +140,7 @@ RTypePtr make_variant(TK kind, std::vector<std::string> labels, std::vector<RTyp
   t->align = std::max<uint32_t>(t->disc_size, max_align);
   t->size = align_to(t->payload_offset + max_size, t->align);
   t->flat.push_back(wasm::kI32);
-  t->flat.insert(t->flat.end(), flat.begin(), flat.end());
+  append_flat(t->flat, flat);
   return t;
 }
 
