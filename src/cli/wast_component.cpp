@@ -380,7 +380,7 @@ Outcome ComponentWast::cmd_action(const json& cmd, const json* expected, bool ex
   }
   std::vector<Value> results;
   store_.set_epoch_deadline(deadline_ticks_);
-  crt::MaybeTrap trap = crt::call_from_host(*f, std::move(args), results);
+  crt::MaybeTrap trap = crt::call_from_host(*f, args, results);
   const std::string what = "invoke \"" + std::string(*field) + "\"";
   if (expect_trap) {
     if (!trap) return Outcome::fail(what + ": expected a trap, returned normally");

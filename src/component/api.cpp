@@ -78,8 +78,7 @@ ResourceRef HostResource::ref(uint32_t rep) const { return ResourceRef{type_, re
 TrapOr<std::vector<Value>> ComponentFunc::call(std::span<const Value> args) const {
   if (!impl_) return Trap::host("empty component function");
   std::vector<Value> results;
-  crt::MaybeTrap t =
-      crt::call_from_host(impl_->fn, std::vector<Value>(args.begin(), args.end()), results);
+  crt::MaybeTrap t = crt::call_from_host(impl_->fn, args, results);
   if (t) return detail::from_engine(std::move(*t));
   return results;
 }

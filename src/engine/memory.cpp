@@ -17,28 +17,39 @@ namespace {
 /// at the largest u32 address + u32 offset starts and ends inside our own PROT_NONE range.
 constexpr uint64_t kMappedBytes = Memory::kReservation + wasm::kPageSize;
 
-/// Released reservations kept for reuse (wasmtime's pooling allocator in miniature): creating a
-/// memory from one costs a single mprotect instead of mmap + mprotect, and releasing one costs
-/// a reset + mprotect instead of tearing down an 8 GiB mapping. Pooled reservations stay
-/// registered with the fault handler; they are entirely PROT_NONE and read as zero.
+/// Released reservations kept for reuse (wasmtime's pooling allocator in miniature). A pooled
+/// reservation keeps the read/write extent it had, zeroed, so creating a memory of the same
+/// size again costs no system call, and releasing one costs a reset (no mprotect, no munmap).
+/// Pooled reservations stay registered with the fault handler.
 class ReservationPool {
  public:
-  /// A clean reservation, or null when the pool is empty.
-  uint8_t* take() {
+  struct Entry {
+    uint8_t* base = nullptr;
+    uint64_t accessible = 0;  ///< [0, accessible) is read/write and reads as zero
+  };
+  /// A clean reservation, preferring one whose accessible extent is {want}; base is null when
+  /// the pool is empty.
+  Entry take(uint64_t want) {
     std::lock_guard<std::mutex> lock(mutex_);
-    return count_ == 0 ? nullptr : free_[--count_];
+    if (count_ == 0) return {};
+    size_t pick = count_ - 1;
+    for (size_t i = count_; i-- > 0;)
+      if (free_[i].accessible == want) {
+        pick = i;
+        break;
+      }
+    Entry e = free_[pick];
+    free_[pick] = free_[--count_];
+    return e;
   }
-  /// Reset [0, accessible) to inaccessible zero pages and keep {base}; false when the pool is full
-  /// or the reset failed (the caller then unmaps it).
+  /// Reset [0, accessible) to zero pages and keep {base}; false when the pool is full or the
+  /// reset failed (the caller then unmaps it).
   bool give(uint8_t* base, uint64_t accessible) {
     if (full()) return false;
-    if (accessible != 0) {
-      if (!zero(base, accessible)) return false;
-      if (mprotect(base, accessible, PROT_NONE) != 0) return false;
-    }
+    if (accessible != 0 && !zero(base, accessible)) return false;
     std::lock_guard<std::mutex> lock(mutex_);
     if (count_ == kMaxPooled) return false;
-    free_[count_++] = base;
+    free_[count_++] = Entry{base, accessible};
     return true;
   }
 
@@ -71,7 +82,7 @@ class ReservationPool {
     return count_ == kMaxPooled;
   }
   std::mutex mutex_;
-  uint8_t* free_[kMaxPooled] = {};
+  Entry free_[kMaxPooled] = {};
   size_t count_ = 0;
 };
 
@@ -81,9 +92,21 @@ ReservationPool& pool() {
   return *p;
 }
 
-/// A fresh or pooled PROT_NONE reservation registered with the fault handler, or null.
-uint8_t* acquire_reservation(std::string& error) {
-  if (uint8_t* base = pool().take()) return base;
+/// A fresh or pooled reservation registered with the fault handler whose first {bytes} are
+/// read/write (zero) and the rest PROT_NONE, or null.
+uint8_t* acquire_reservation(uint64_t bytes, std::string& error) {
+  ReservationPool::Entry e = pool().take(bytes);
+  if (e.base) {
+    int rc = 0;
+    if (e.accessible < bytes)
+      rc = mprotect(e.base + e.accessible, bytes - e.accessible, PROT_READ | PROT_WRITE);
+    else if (e.accessible > bytes)
+      rc = mprotect(e.base + bytes, e.accessible - bytes, PROT_NONE);
+    if (rc == 0) return e.base;
+    // Part of the range may have changed: drop the reservation.
+    signals::unregister_reservation(e.base);
+    munmap(e.base, kMappedBytes);
+  }
   void* base =
       mmap(nullptr, kMappedBytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (base == MAP_FAILED) {
@@ -93,6 +116,12 @@ uint8_t* acquire_reservation(std::string& error) {
   if (!signals::register_reservation(base, kMappedBytes)) {
     munmap(base, kMappedBytes);
     error = "too many linear memories";
+    return nullptr;
+  }
+  if (bytes != 0 && mprotect(base, bytes, PROT_READ | PROT_WRITE) != 0) {
+    signals::unregister_reservation(base);
+    munmap(base, kMappedBytes);
+    error = "failed to commit linear memory (mprotect)";
     return nullptr;
   }
   return static_cast<uint8_t*>(base);
@@ -120,13 +149,9 @@ Result<std::unique_ptr<Memory>> Memory::create(const wasm::MemoryType& type) {
   signals::ensure_installed();
 
   std::string error;
-  uint8_t* base = acquire_reservation(error);
-  if (base == nullptr) return unexpected(std::move(error));
   const uint64_t bytes = lim.min * wasm::kPageSize;
-  if (bytes != 0 && mprotect(base, bytes, PROT_READ | PROT_WRITE) != 0) {
-    release_reservation(base, bytes);  // mprotect may have applied to part of the range
-    return unexpected("failed to commit linear memory (mprotect)");
-  }
+  uint8_t* base = acquire_reservation(bytes, error);
+  if (base == nullptr) return unexpected(std::move(error));
   std::unique_ptr<Memory> mem(new Memory());
   mem->base_ = base;
   mem->pages_ = lim.min;

@@ -769,7 +769,7 @@ bool lift_flat_values(Cx& cx, uint32_t max_flat, std::span<const engine::Value> 
   return true;
 }
 
-bool lower_flat_values(Cx& cx, uint32_t max_flat, const std::vector<Value>& vs,
+bool lower_flat_values(Cx& cx, uint32_t max_flat, std::span<const Value> vs,
                        const std::vector<RTypePtr>& ts, const RTypePtr& tuple,
                        std::vector<engine::Value>& out, std::optional<uint32_t> out_ptr) {
   if (vs.size() != ts.size())

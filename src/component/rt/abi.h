@@ -39,7 +39,7 @@ bool lift_flat_values(Cx& cx, uint32_t max_flat, std::span<const engine::Value> 
                       std::vector<Value>& out);
 /// lower_flat_values: appends the core values to {out}. With {out_ptr}, a spilled result goes
 /// to that address instead of a fresh allocation.
-bool lower_flat_values(Cx& cx, uint32_t max_flat, const std::vector<Value>& vs,
+bool lower_flat_values(Cx& cx, uint32_t max_flat, std::span<const Value> vs,
                        const std::vector<RTypePtr>& ts, const RTypePtr& tuple,
                        std::vector<engine::Value>& out, std::optional<uint32_t> out_ptr);
 

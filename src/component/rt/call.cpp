@@ -133,8 +133,9 @@ MaybeTrap LiftedFunc::call(ComponentInstanceRt* caller, const ArgsFn& on_start,
   CallTask task{inst, 0, {0, 0}, nullptr};
   TaskScope scope(&task);
   Cx cx{opts, inst, &task, nullptr, std::nullopt};
-  std::vector<Value> args;
-  if (MaybeTrap t = on_start(args)) return t;
+  std::vector<Value> storage;
+  std::span<const Value> args;
+  if (MaybeTrap t = on_start(storage, args)) return t;
   std::vector<engine::Value> flat_args;
   flat_args.reserve(type->flat_params.size());
   if (!lower_flat_values(cx, kMaxFlatParams, args, type->params, type->params_tuple, flat_args,
@@ -179,8 +180,9 @@ MaybeTrap LiftedFunc::call(ComponentInstanceRt* caller, const ArgsFn& on_start,
 
 MaybeTrap HostFuncRt::call(ComponentInstanceRt* caller, const ArgsFn& on_start,
                            const ResultsFn& on_resolve) {
-  std::vector<Value> args;
-  if (MaybeTrap t = on_start(args)) return t;
+  std::vector<Value> storage;
+  std::span<const Value> args;
+  if (MaybeTrap t = on_start(storage, args)) return t;
   std::vector<Value> results;
   if (MaybeTrap t = fn(args, results)) return t;
   if (results.size() != (type->result ? 1u : 0u))
@@ -197,9 +199,10 @@ MaybeTrap call_lowered(const FuncPtr& callee, const CanonOpts& opts, ComponentIn
   LendScope lenders;
   Cx cx{opts, inst, nullptr, &lenders, std::nullopt};
   size_t pos = 0;
-  auto on_start = [&](std::vector<Value>& vals) -> MaybeTrap {
+  auto on_start = [&](std::vector<Value>& vals, std::span<const Value>& out) -> MaybeTrap {
     if (!lift_flat_values(cx, kMaxFlatParams, args, pos, ft.params, ft.params_tuple, vals))
       return std::move(cx.trap);
+    out = vals;
     return std::nullopt;
   };
   auto on_resolve = [&](std::vector<Value>& vals) -> MaybeTrap {
@@ -216,9 +219,9 @@ MaybeTrap call_lowered(const FuncPtr& callee, const CanonOpts& opts, ComponentIn
   return callee->call(inst, on_start, on_resolve);
 }
 
-MaybeTrap call_from_host(const FuncPtr& f, std::vector<Value> args, std::vector<Value>& results) {
-  auto on_start = [&](std::vector<Value>& vals) -> MaybeTrap {
-    vals = std::move(args);
+MaybeTrap call_from_host(const FuncPtr& f, std::span<const Value> args, std::vector<Value>& results) {
+  auto on_start = [&](std::vector<Value>&, std::span<const Value>& out) -> MaybeTrap {
+    out = args;
     return std::nullopt;
   };
   auto on_resolve = [&](std::vector<Value>& vals) -> MaybeTrap {

@@ -104,8 +104,9 @@ struct CanonOpts {
   bool async = false;
 };
 
-/// Produces the call's arguments (lifting them from the caller) once the callee is entered.
-using ArgsFn = std::function<MaybeTrap(std::vector<Value>& args)>;
+/// Produces the call's arguments (lifting them from the caller) once the callee is entered:
+/// either into {storage} or by pointing {args} at values the caller already has.
+using ArgsFn = std::function<MaybeTrap(std::vector<Value>& storage, std::span<const Value>& args)>;
 /// Receives the call's results (lowering them into the caller) before any post-return runs.
 using ResultsFn = std::function<MaybeTrap(std::vector<Value>& results)>;
 
@@ -156,6 +157,6 @@ MaybeTrap resource_rep(ComponentInstanceRt* inst, const std::shared_ptr<const Re
 
 /// Calls the host-facing component function {f} with {args}: lowering them into the callee,
 /// lifting the results. A trap poisons the instances it unwound through.
-MaybeTrap call_from_host(const FuncPtr& f, std::vector<Value> args, std::vector<Value>& results);
+MaybeTrap call_from_host(const FuncPtr& f, std::span<const Value> args, std::vector<Value>& results);
 
 }  // namespace rill::component::rt

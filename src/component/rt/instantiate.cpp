@@ -542,8 +542,27 @@ Result<std::shared_ptr<InstanceRt>> instantiate_in(Ctx& cx, const ComponentClosu
               s.types.push_back(std::move(t));
               return {};
             }
+            {
+              std::lock_guard<std::mutex> lock(cx.compiled->type_cache_mutex);
+              auto it = cx.compiled->type_cache.find(&def);
+              if (it != cx.compiled->type_cache.end()) {
+                s.types.push_back(*static_cast<const TypeRt*>(it->second.get()));
+                return {};
+              }
+            }
             auto t = resolve_type(def, sp);
             if (!t) return at(off, t.error().message);
+            bool shareable = false;
+            if (t->kind == TypeRt::Kind::Val) {
+              shareable = !t->value->has_own && !t->value->has_borrow;
+            } else if (t->kind == TypeRt::Kind::Func) {
+              shareable = !t->func->params_tuple->has_own && !t->func->params_tuple->has_borrow &&
+                          !t->func->results_tuple->has_own;
+            }
+            if (shareable) {
+              std::lock_guard<std::mutex> lock(cx.compiled->type_cache_mutex);
+              cx.compiled->type_cache.emplace(&def, std::make_shared<const TypeRt>(*t));
+            }
             s.types.push_back(std::move(*t));
             return {};
           } else if constexpr (std::is_same_v<T, Canon>) {

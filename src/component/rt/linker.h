@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,6 +24,10 @@ namespace rill::component::rt {
 struct CompiledComponent {
   std::shared_ptr<const Component> root;
   std::unordered_map<const wasm::Module*, std::shared_ptr<const engine::CompiledModule>> modules;
+  /// Resolved value and function types that hold no resource handle: the same in every
+  /// instantiation, so resolved once (the first instantiation fills it).
+  mutable std::mutex type_cache_mutex;
+  mutable std::unordered_map<const Type*, std::shared_ptr<const void>> type_cache;
 };
 /// Decodes, validates and compiles {bytes}.
 Result<std::shared_ptr<const CompiledComponent>> compile_component(engine::Engine& engine,

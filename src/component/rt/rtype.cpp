@@ -170,6 +170,10 @@ RTypePtr make_async(TK kind, RTypePtr elem) {
   t->kind = kind;
   t->size = t->align = 4;
   t->flat = {wasm::kI32};
+  if (elem) {
+    t->has_own = elem->has_own;  // (only for caching: async values never hold borrows)
+    t->has_borrow = elem->has_borrow;
+  }
   t->elems = {std::move(elem)};
   return t;
 }
