@@ -17,7 +17,7 @@ sample=${RILL_FUZZ_SHARED_SAMPLE:-300}
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_C_COMPILER=clang-19 \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRILL_FUZZ=ON -DRILL_TESTS=OFF >/dev/null
 ninja -C "$build" -j"${RILL_FUZZ_JOBS:-2}" fuzz_decode_validate fuzz_instantiate_run fuzz_seeds \
-  fuzz_component_decode fuzz_component_seeds
+  fuzz_component_decode fuzz_component_seeds fuzz_component_instantiate
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -46,21 +46,23 @@ fi
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 status=0
-for target in fuzz_decode_validate fuzz_instantiate_run fuzz_component_decode; do
+for target in fuzz_decode_validate fuzz_instantiate_run fuzz_component_decode fuzz_component_instantiate; do
   mkdir -p "$work/$target"
   seeds=$work/seeds
   inputs=("${extra[@]}")
-  if [ "$target" = fuzz_component_decode ]; then
+  if [ "$target" = fuzz_component_decode ] || [ "$target" = fuzz_component_instantiate ]; then
     seeds=$work/component_seeds
     inputs=("${component_extra[@]}")
   fi
-  if ! diff -rq "$seeds" "$root/fuzz/corpus/$target" >/dev/null; then
+  corpus_dir=$root/fuzz/corpus/$target
+  [ "$target" = fuzz_component_instantiate ] && corpus_dir=$root/fuzz/corpus/fuzz_component_decode
+  if ! diff -rq "$seeds" "$corpus_dir" >/dev/null; then
     echo "warning: fuzz/corpus/$target differs from its seed writer; regenerate it"
   fi
   echo "== $target: ${secs}s"
   if ! "$build/fuzz/$target" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
       -print_final_stats=1 -artifact_prefix="$build/artifacts/$target-" \
-      "$work/$target" "$root/fuzz/corpus/$target" "${inputs[@]}" 2>"$work/$target.log"; then
+      "$work/$target" "$corpus_dir" "${inputs[@]}" 2>"$work/$target.log"; then
     tail -n 60 "$work/$target.log"
     echo "FAIL: $target (artifacts in $build/artifacts/)"
     status=1

@@ -356,7 +356,7 @@ bool load_list_from_range(Cx& cx, uint64_t ptr, uint64_t length, const RType& el
   return true;
 }
 
-bool load_variant_payload(Cx& cx, const RType& t, uint64_t index, Value& out) {
+bool load_variant_payload(const RType& t, uint64_t index, Value& out) {
   switch (t.kind) {
     case TK::Option: out = ValueAccess::scalar(ValueKind::Option, index); break;
     case TK::Result: out = ValueAccess::scalar(ValueKind::Result, index); break;
@@ -441,7 +441,7 @@ bool load(Cx& cx, uint64_t ptr, const RType& t, Value& out) {
     case TK::Variant: case TK::Enum: case TK::Option: case TK::Result: {
       const uint64_t index = read_int(p, t.disc_size);
       if (index >= t.elems.size()) return cx.fail("invalid variant discriminant " + std::to_string(index));
-      load_variant_payload(cx, t, index, out);
+      load_variant_payload(t, index, out);
       if (const auto& c = t.elems[index]) {
         out.items().emplace_back();
         return load(cx, ptr + t.payload_offset, *c, out.items()[0]);
@@ -584,7 +584,7 @@ bool lift_flat(Cx& cx, FlatIn& in, const RType& t, Value& out) {
       const size_t payload_words = t.flat.size() - 1;
       const size_t start = in.pos;
       if (index >= t.elems.size()) return cx.fail("invalid variant discriminant " + std::to_string(index));
-      load_variant_payload(cx, t, index, out);
+      load_variant_payload(t, index, out);
       if (const auto& c = t.elems[index]) {
         // Coerce the joined flat types back to the case's own (CoerceValueIter).
         std::vector<engine::Value> tmp(c->flat.size());
@@ -720,6 +720,36 @@ bool lower_flat(Cx& cx, const Value& v, const RType& t, std::vector<engine::Valu
 }  // namespace
 
 engine::Value zero_value(wasm::ValType t) { return flat_of(t, 0); }
+
+Value zero_value_of(const RType& t) {
+  switch (t.kind) {
+    case TK::String: return Value::string("");
+    case TK::List: case TK::Map: return Value::list({});
+    case TK::FixedList: {
+      std::vector<Value> items;
+      for (uint32_t i = 0; i < t.length; ++i) items.push_back(zero_value_of(*t.elems[0]));
+      return Value::list(std::move(items));
+    }
+    case TK::Record: case TK::Tuple: {
+      Value v = make_record_value(t);
+      for (size_t i = 0; i < t.elems.size(); ++i) v.items()[i] = zero_value_of(*t.elems[i]);
+      return v;
+    }
+    case TK::Variant: case TK::Enum: case TK::Option: case TK::Result: {
+      Value v;
+      load_variant_payload(t, 0, v);
+      if (t.elems[0]) v.items().push_back(zero_value_of(*t.elems[0]));
+      return v;
+    }
+    case TK::Flags: return Value::flags({});
+    case TK::Own: case TK::Borrow: {
+      ResourceRef r{std::shared_ptr<const void>(t.resource, t.resource.get()), 0};
+      return t.kind == TK::Own ? Value::own(std::move(r)) : Value::borrow(std::move(r));
+    }
+    case TK::Char: return Value::character(0);
+    default: return ValueAccess::scalar(value_kind(t.kind), 0);
+  }
+}
 
 bool Cx::reallocate(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size,
                     uint32_t& ptr) {

@@ -54,6 +54,7 @@ struct Ctx {
   engine::Store& store;
   std::shared_ptr<const CompiledComponent> compiled;
   MaybeTrap trap;
+  bool stub_missing = false;
 };
 
 Error at(uint64_t offset, std::string msg) { return Error{std::move(msg), offset}; }
@@ -452,10 +453,76 @@ Result<void> run_instance(const Instance& def, ScopeRt& s, Ctx& cx, uint64_t off
   return {};
 }
 
+/// A made-up item for an import of type {et} declared in {s} (see instantiate's stub_missing).
+Result<Item> stub_item(const ExternType& et, const std::shared_ptr<ScopeRt>& s) {
+  switch (et.kind) {
+    case ExternKind::Func: {
+      auto h = std::make_shared<HostFuncRt>();
+      h->fn = [](std::span<const Value>, std::vector<Value>&) -> MaybeTrap { return std::nullopt; };
+      if (et.index < s->types.size() && s->types[et.index].kind == TypeRt::Kind::Func) {
+        h->type = s->types[et.index].func;
+        if (const RTypePtr& r = h->type->result) {
+          h->fn = [r](std::span<const Value>, std::vector<Value>& out) -> MaybeTrap {
+            out.push_back(zero_value_of(*r));
+            return std::nullopt;
+          };
+        }
+      }
+      if (!h->type) return Error{"stub: unresolved function type"};
+      return Item{FuncPtr(std::move(h))};
+    }
+    case ExternKind::Type: {
+      if (et.type_bound.kind == TypeBound::Kind::SubResource) {
+        auto rt = std::make_shared<ResourceTypeRt>();
+        rt->name = "stub";
+        TypeRt t;
+        t.kind = TypeRt::Kind::Resource;
+        t.resource = std::move(rt);
+        return Item{std::move(t)};
+      }
+      const uint32_t b = idx(et.type_bound.index);
+      if (b >= s->types.size()) return Error{"stub: unknown type"};
+      return Item{s->types[b]};
+    }
+    case ExternKind::Instance: {
+      if (et.index >= s->types.size() || s->types[et.index].kind != TypeRt::Kind::Instance)
+        return Error{"stub: unresolved instance type"};
+      const TypeRt& it = s->types[et.index];
+      auto tmp = std::make_shared<ScopeRt>();
+      tmp->parent = it.scope;
+      auto out = std::make_shared<InstanceRt>();
+      for (const TypeDecl& d : it.instance->decls) {
+        if (const auto* t = std::get_if<Type>(&d.decl)) {
+          RILL_TRY(TypeRt r, resolve_type(*t, tmp));
+          tmp->types.push_back(std::move(r));
+        } else if (const auto* a = std::get_if<Alias>(&d.decl)) {
+          if (a->kind != AliasKind::Outer || a->sort.kind != SortKind::Type) continue;
+          RILL_TRY(const ScopeRt* o, outer_scope(*tmp, a->count));
+          if (a->index >= o->types.size()) return Error{"stub: outer alias of an unknown type"};
+          tmp->types.push_back(o->types[a->index]);
+        } else if (const auto* e = std::get_if<ExternDecl>(&d.decl)) {
+          RILL_TRY(Item item, stub_item(e->type, tmp));
+          if (e->type.kind == ExternKind::Type) tmp->types.push_back(std::get<TypeRt>(item));
+          out->exports.emplace_back(e->name.name, std::move(item));
+        }
+      }
+      return Item{std::move(out)};
+    }
+    default: return Error{"stub: imports of this kind cannot be made up"};
+  }
+}
+
 Result<void> run_import(const Import& imp, const std::shared_ptr<ScopeRt>& sp, const ImportMap& args,
-                        bool check, uint64_t offset) {
+                        bool check, uint64_t offset, bool stub_missing) {
   ScopeRt& s = *sp;
   const Item* item = args.find(imp.name.name);
+  Item stub;
+  if (!item && stub_missing) {
+    auto r = stub_item(imp.type, sp);
+    if (!r) return at(offset, r.error().message);
+    stub = std::move(*r);
+    item = &stub;
+  }
   if (!item) {
     const char* kind = "item";
     switch (imp.type.kind) {
@@ -570,7 +637,7 @@ Result<std::shared_ptr<InstanceRt>> instantiate_in(Ctx& cx, const ComponentClosu
           } else if constexpr (std::is_same_v<T, Start>) {
             return at(off, "component start functions are not supported yet");
           } else if constexpr (std::is_same_v<T, Import>) {
-            return run_import(def, sp, args, check, off);
+            return run_import(def, sp, args, check, off, check && cx.stub_missing);
           } else if constexpr (std::is_same_v<T, Export>) {
             RILL_TRY(Item item, get_item(s, def.item, off));
             out->exports.emplace_back(def.name.name, item);
@@ -610,8 +677,8 @@ Result<std::shared_ptr<InstanceRt>> instantiate(engine::Store& store,
                                                 const std::shared_ptr<const CompiledComponent>& c,
                                                 const ImportMap& imports,
                                                 std::unique_ptr<ComponentInstanceRt>& root,
-                                                MaybeTrap& start_trap) {
-  Ctx cx{store, c, std::nullopt};
+                                                MaybeTrap& start_trap, bool stub_missing) {
+  Ctx cx{store, c, std::nullopt, stub_missing};
   root = std::make_unique<ComponentInstanceRt>();
   root->store = &store;
   ComponentClosure closure{c->root.get(), nullptr, c};

@@ -121,12 +121,17 @@ class ImportMap {
 
 /// Instantiates {c} in {store} with {imports}. Imports are checked against the component's
 /// declared types (kinds, function signatures, instance exports). {root} receives the owning
-/// top-level runtime instance.
+/// top-level runtime instance. With {stub_missing}, an import that {imports} lacks is made up
+/// from its declared type: functions return zero values, resources are fresh host resources
+/// (for fuzzing and `rill inspect`-style tooling; never for running programs).
 Result<std::shared_ptr<InstanceRt>> instantiate(engine::Store& store,
                                                 const std::shared_ptr<const CompiledComponent>& c,
                                                 const ImportMap& imports,
                                                 std::unique_ptr<ComponentInstanceRt>& root,
-                                                MaybeTrap& start_trap);
+                                                MaybeTrap& start_trap, bool stub_missing = false);
+
+/// The zero value of {t} (0, "", [], first case, none, ...; handles refer to rep 0).
+Value zero_value_of(const RType& t);
 
 /// "func", "type", "instance", ... for messages.
 const char* item_kind(const Item& item);
