@@ -102,6 +102,9 @@ class ComponentInstance {
   std::optional<ComponentFunc> func(std::string_view name) const;
   /// Export names of the instance (top level).
   std::vector<std::string> exports() const;
+  /// Drops an owned resource handle the host received (Value of kind Own): runs the
+  /// resource's destructor, as `resource.drop` would.
+  TrapOr<void> resource_drop(const Value& own) const;
 
  private:
   friend class ComponentLinker;

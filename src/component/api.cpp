@@ -113,6 +113,14 @@ std::vector<std::string> ComponentInstance::exports() const {
   return out;
 }
 
+TrapOr<void> ComponentInstance::resource_drop(const Value& own) const {
+  if (own.kind() != ValueKind::Own || !own.resource().type) return Trap::host("resource_drop: not an own handle");
+  const auto* rt = static_cast<const crt::ResourceTypeRt*>(own.resource().type.get());
+  crt::MaybeTrap t = crt::run_destructor(nullptr, *rt, own.resource().rep);
+  if (t) return detail::from_engine(std::move(*t));
+  return {};
+}
+
 ComponentLinker::ComponentLinker() { root_.def_ = std::make_shared<detail::LinkerInstanceDef>(); }
 
 ComponentLinker::Instance& ComponentLinker::root() { return root_; }

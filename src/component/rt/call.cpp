@@ -251,21 +251,26 @@ MaybeTrap resource_drop(ComponentInstanceRt* inst, const std::shared_ptr<const R
     if (e.borrow_scope) e.borrow_scope->num_borrows--;
     return std::nullopt;
   }
-  if (rt->host_dtor) {
-    rt->host_dtor(e.rep);
+  return run_destructor(inst, *rt, e.rep);
+}
+
+MaybeTrap run_destructor(ComponentInstanceRt* caller, const ResourceTypeRt& rt, uint32_t rep) {
+  if (rt.host_dtor) {
+    rt.host_dtor(rep);
     return std::nullopt;
   }
-  if (!rt->dtor) return std::nullopt;
+  if (!rt.dtor) return std::nullopt;
   // The destructor is a lifted call into the resource's defining instance.
-  ComponentInstanceRt* impl = rt->impl;
+  ComponentInstanceRt* impl = rt.impl;
+  ComponentInstanceRt* inst = caller;
   if (impl->poisoned) return trap("cannot enter component instance: it trapped earlier");
   if (!impl->may_enter_from(inst)) return trap("cannot enter component instance");
   impl->enter_from(inst);
   engine::Value arg;
   arg.type = wasm::kI32;
-  arg.i64 = e.rep;
+  arg.i64 = rep;
   std::vector<engine::Value> none;
-  if (MaybeTrap t = impl->store->call(rt->dtor, std::span<const engine::Value>(&arg, 1), none)) {
+  if (MaybeTrap t = impl->store->call(rt.dtor, std::span<const engine::Value>(&arg, 1), none)) {
     poison(impl);
     return t;
   }

@@ -152,6 +152,8 @@ MaybeTrap resource_new(ComponentInstanceRt* inst, const std::shared_ptr<const Re
                        uint32_t rep, uint32_t& index);
 MaybeTrap resource_drop(ComponentInstanceRt* inst, const std::shared_ptr<const ResourceTypeRt>& rt,
                         uint32_t index);
+/// Runs {rt}'s destructor for {rep} on behalf of {caller} (null: the host).
+MaybeTrap run_destructor(ComponentInstanceRt* caller, const ResourceTypeRt& rt, uint32_t rep);
 MaybeTrap resource_rep(ComponentInstanceRt* inst, const std::shared_ptr<const ResourceTypeRt>& rt,
                        uint32_t index, uint32_t& rep);
 
