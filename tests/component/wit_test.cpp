@@ -1,6 +1,7 @@
 // print_wit and `rill inspect`: a component built inline with builder.h, the .wat fixtures in
 // tests/component/fixtures (encoded at build time by the pinned jco, output compared with the
-// checked-in .wit next to them, which jco must also accept as WIT), and malformed input.
+// checked-in .wit next to them, which jco must also accept as WIT), the C guests of
+// guests/component, and malformed input.
 #include "rill/component/wit.h"
 
 #include <gtest/gtest.h>
@@ -105,6 +106,63 @@ TEST(WitTest, Fixtures) {
     checked++;
   }
   EXPECT_GE(checked, 2);
+}
+
+TEST(WitTest, StringsGuest) {
+  if (!RILL_HAVE_COMPONENT_GUESTS) GTEST_SKIP() << "jco or a wasm32-wasi clang-19 missing";
+  const fs::path file = fs::path(RILL_COMPONENT_GUEST_DIR) / "strings.wasm";
+  const Proc r = run_cmd(std::string("'") + RILL_BINARY + "' inspect " + quoted(file));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output, wit_of_file(file));
+  for (const char* line : {
+           "  import host-prefix: func() -> string;\n",
+           "  export upper: func(s: string) -> string;\n",
+           "  export sum: func(xs: list<u32>) -> u32;\n",
+           "  export reverse: func(xs: list<u32>) -> list<u32>;\n",
+           "  export greet: func(name: string) -> string;\n",
+           "  export rill:test/counters;\n",
+           "package rill:test {\n  interface counters {\n    resource counter {\n"
+           "      constructor(start: u32);\n      increment: func(by: u32) -> u32;\n"
+           "      value: func() -> u32;\n    }\n  }\n}\n",
+       }) {
+    EXPECT_NE(r.output.find(line), std::string::npos) << line << "\nin:\n" << r.output;
+  }
+  expect_valid_wit(r.output, "strings");
+}
+
+TEST(WitTest, HelloCommandGuest) {
+  if (!RILL_HAVE_COMPONENT_GUESTS) GTEST_SKIP() << "jco or a wasm32-wasi clang-19 missing";
+  const fs::path file = fs::path(RILL_COMPONENT_GUEST_DIR) / "hello.wasm";
+  const Proc r = run_cmd(std::string("'") + RILL_BINARY + "' inspect " + quoted(file));
+  ASSERT_EQ(r.status, 0) << r.output;
+  for (const char* line : {
+           "  import wasi:cli/environment@0.2.",
+           "  import wasi:io/streams@0.2.",
+           "  import wasi:filesystem/types@0.2.",
+           "  export wasi:cli/run@0.2.",
+           "    get-stdout: func() -> output-stream;\n",
+           "    run: func() -> result;\n",
+           "    get-directories: func() -> list<tuple<descriptor, string>>;\n",
+       }) {
+    EXPECT_NE(r.output.find(line), std::string::npos) << line << "\nin:\n" << r.output;
+  }
+  expect_valid_wit(r.output, "hello");
+}
+
+TEST(WitTest, CoreModule) {
+  if (!RILL_HAVE_COMPONENT_GUESTS) GTEST_SKIP() << "jco or a wasm32-wasi clang-19 missing";
+  const fs::path file = fs::path(RILL_COMPONENT_GUEST_DIR) / "strings.core.wasm";
+  const Proc r = run_cmd(std::string("'") + RILL_BINARY + "' inspect " + quoted(file));
+  ASSERT_EQ(r.status, 0) << r.output;
+  for (const char* line : {
+           "import $root::host-prefix: func [i32] -> []\n",
+           "import [export]rill:test/counters::[resource-new]counter: func [i32] -> [i32]\n",
+           "export memory: memory 2\n",
+           "export upper: func [i32 i32] -> [i32]\n",
+           "export cabi_realloc: func [i32 i32 i32 i32] -> [i32]\n",
+       }) {
+    EXPECT_NE(r.output.find(line), std::string::npos) << line << "\nin:\n" << r.output;
+  }
 }
 
 TEST(WitTest, MalformedInputIsAnErrorWithOffset) {
