@@ -75,7 +75,9 @@ std::string describe_core_module(const wasm::Module& m) {
   for (const wasm::Import& imp : m.imports) {
     out += "import " + imp.module + "::" + imp.name + ": " + import_type(m, imp) + "\n";
   }
-  for (const wasm::Export& e : m.exports) out += "export " + e.name + ": " + export_type(m, e) + "\n";
+  for (const wasm::Export& e : m.exports) {
+    out += "export " + e.name + ": " + export_type(m, e) + "\n";
+  }
   return out;
 }
 
@@ -85,7 +87,8 @@ int inspect_file(const std::string& path, std::FILE* out, std::FILE* err) {
     std::fprintf(err, "rill inspect: %s\n", text.error().to_string().c_str());
     return 1;
   }
-  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(text->data()), text->size());
+  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(text->data()),
+                                       text->size());
   auto kind = component::detect_binary_kind(bytes);
   if (!kind) {
     print_error(err, path, kind.error());

@@ -244,14 +244,18 @@ Result<std::shared_ptr<const WitInstance>> WitResolver::eval_instance(const Inst
                                                                       WitEnv& env) {
   auto out = std::make_shared<WitInstance>();
   if (const auto* from = std::get_if<InstanceFromExports>(&inst)) {
-    for (const InlineExport& e : from->exports) out->exports.emplace_back(e.name.name, lookup(e.item, env));
+    for (const InlineExport& e : from->exports) {
+      out->exports.emplace_back(e.name.name, lookup(e.item, env));
+    }
     return std::shared_ptr<const WitInstance>(std::move(out));
   }
   const auto& inst_of = std::get<Instantiate>(inst);
   const uint32_t c = idx(inst_of.component);
   if (c >= env.components.size()) return std::shared_ptr<const WitInstance>(std::move(out));
   Args args;
-  for (const InstantiateArg& a : inst_of.args) args.exports.emplace_back(a.name, lookup(a.item, env));
+  for (const InstantiateArg& a : inst_of.args) {
+    args.exports.emplace_back(a.name, lookup(a.item, env));
+  }
   const WitComponentRef ref = env.components[c];
   if (ref.type) return eval_component_type(*ref.type, ref.env, args);
   if (!ref.component) return std::shared_ptr<const WitInstance>(std::move(out));

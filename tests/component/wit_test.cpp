@@ -73,18 +73,21 @@ std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 void expect_valid_wit(const std::string& wit, const std::string& name) {
   const fs::path file = fs::path(::testing::TempDir()) / (name + ".wit");
   std::ofstream(file, std::ios::binary) << wit;
-  const Proc r = run_cmd(std::string("'") + RILL_NODE + "' '" + RILL_WIT_CHECK + "' " + quoted(file));
+  const Proc r =
+      run_cmd(std::string("'") + RILL_NODE + "' '" + RILL_WIT_CHECK + "' " + quoted(file));
   EXPECT_EQ(r.status, 0) << r.output;
 }
 
 TEST(WitTest, PlainFunctionImportOfInlineTypes) {
   // (type (list u32)) (type (func (param "x" string) (result 0))) (import "f" (func (type 1)))
   const Bytes bytes = component({
-      vec_section(kType, {{0x70, 0x79}, cat({{0x40}, vec({cat({str("x"), {0x73}})}), {0x00}, s33(0)})}),
+      vec_section(kType,
+                  {{0x70, 0x79}, cat({{0x40}, vec({cat({str("x"), {0x73}})}), {0x00}, s33(0)})}),
       vec_section(kImport, {cat({name("f"), {0x01}, u32(1)})}),
   });
   EXPECT_EQ(wit_of(bytes),
-            "package root:component;\n\nworld root {\n  import f: func(x: string) -> list<u32>;\n}\n");
+            "package root:component;\n\nworld root {\n"
+            "  import f: func(x: string) -> list<u32>;\n}\n");
 }
 
 TEST(WitTest, EmptyComponent) {
