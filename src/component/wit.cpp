@@ -91,10 +91,21 @@ class BodyPrinter {
   std::string print(const WitItems& items, std::string_view prefix);
   /// The `use` lines the printed items need.
   std::string uses() const;
+  /// Definitions of the types the printed items need but cannot `use` (their owner is the world
+  /// or an interface without an interfacename). Call before uses(): they may need more uses.
+  std::string hoisted();
+  /// hoisted() then uses(): what goes before the printed items.
+  std::string preamble() {
+    const std::string defs = hoisted();
+    return uses() + defs;
+  }
   bool overflow() const { return overflow_; }
 
  private:
   std::string type_item(const std::string& name, const WitType& t, const WitItems& items);
+  std::string definition(const std::string& name, const WitType& t, const WitItems& items);
+  /// True when types owned by {o} can be named here with a `use`.
+  bool usable(const Owner& o) const { return split_iface(o.iface).ok; }
   std::string func_item(const std::string& name, const WitFunc& f, const WitItems& items,
                         const std::string& prefix);
   std::string instance_item(const std::string& name, const WitInstance* inst,
@@ -117,6 +128,7 @@ class BodyPrinter {
   std::map<WitType, std::string> local_;
   /// Interface -> (its name, our name), in first-use order.
   std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> uses_;
+  std::vector<std::pair<std::string, WitType>> hoisted_;
 };
 
 bool BodyPrinter::charge(int depth) {
@@ -157,7 +169,11 @@ std::string BodyPrinter::ref(const WitType& t, int depth) {
   if (!charge(depth)) return "";
   if (auto it = local_.find(t); it != local_.end()) return ident(it->second);
   if (auto it = reg_.find(t); it != reg_.end()) {
-    if (it->second.iface != self_) add_use(it->second, it->second.name);
+    if (it->second.iface != self_ && usable(it->second)) add_use(it->second, it->second.name);
+    if (it->second.iface != self_ && !usable(it->second)) {
+      local_.emplace(t, it->second.name);
+      hoisted_.emplace_back(it->second.name, t);
+    }
     return ident(it->second.name);
   }
   return structure(t, depth);
@@ -303,14 +319,28 @@ std::string BodyPrinter::resource(const std::string& name, const WitItems& items
 std::string BodyPrinter::type_item(const std::string& name, const WitType& t,
                                    const WitItems& items) {
   if (auto it = reg_.find(t); it != reg_.end()) {
-    if (it->second.iface != self_) {
+    if (it->second.iface != self_ && usable(it->second)) {
       add_use(it->second, name);
       return "";
     }
-    if (it->second.name != name) {
+    if (it->second.iface == self_ && it->second.name != name) {
       return indent_ + "type " + ident(name) + " = " + ident(it->second.name) + ";\n";
     }
   }
+  return definition(name, t, items);
+}
+
+std::string BodyPrinter::hoisted() {
+  std::string out;
+  for (size_t i = 0; i < hoisted_.size() && !overflow_; i++) {
+    const auto [name, t] = hoisted_[i];  // a copy: definition() may add entries
+    out += definition(name, t, {});
+  }
+  return out;
+}
+
+std::string BodyPrinter::definition(const std::string& name, const WitType& t,
+                                    const WitItems& items) {
   const std::string head = indent_;
   if (t.kind == WitType::Kind::Resource) return resource(name, items);
   if (t.kind != WitType::Kind::Defined) {
@@ -382,14 +412,15 @@ std::string BodyPrinter::func_item(const std::string& name, const WitFunc& f,
 std::string BodyPrinter::instance_item(const std::string& name, const WitInstance* inst,
                                        const std::string& prefix) {
   if (const IfaceId id = split_iface(name); id.ok) return indent_ + prefix + id.path + ";\n";
+  if (!self_.empty()) return indent_ + "// " + name + ": instance (WIT has no nested interfaces)\n";
   BodyPrinter inner(reg_, name, indent_ + "  ", refs_);
   const WitItems empty;
   const WitItems& exports = inst ? inst->exports : empty;
   inner.declare(exports);
   const std::string body = inner.print(exports, "");
   overflow_ = overflow_ || inner.overflow();
-  return indent_ + prefix + ident(name) + ": interface {\n" + inner.uses() + body + indent_ +
-         "}\n";
+  return indent_ + prefix + ident(name) + ": interface {\n" + inner.preamble() + body +
+         indent_ + "}\n";
 }
 
 /// Names every type the root's imports and exports give a name to; the first name wins.
@@ -437,7 +468,7 @@ Result<std::string> print_wit(const Component& c) {
   const std::string exports = world.print(resolver.exports(), "export ");
   if (!body.empty() && !exports.empty()) body += "\n";
   body += exports;
-  std::string uses = world.uses();
+  std::string uses = world.preamble();
   if (!uses.empty() && !body.empty()) uses += "\n";
   overflow = world.overflow();
   std::string out = "package root:component;\n\nworld root {\n" + uses + body + "}\n";
@@ -457,7 +488,8 @@ Result<std::string> print_wit(const Component& c) {
       const std::string members = p.print(items, "");
       overflow = overflow || p.overflow();
       if (i) out += "\n";
-      out += "  interface " + ident(split_iface(name).name) + " {\n" + p.uses() + members + "  }\n";
+      out += "  interface " + ident(split_iface(name).name) + " {\n" + p.preamble() + members +
+             "  }\n";
     }
     out += "}\n";
   }
