@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Rill's one entry point for set-up, build and tests on a fresh Debian (bookworm) machine.
-#   ./run.sh test    install dependencies, build (g++-12 and clang-19, -Werror), run all tests,
-#                    then the ASan+UBSan build and its tests, the layer check, and a short fuzz
-#                    smoke run (FUZZ_SECONDS per target, default 20).
+#   ./run.sh test    install dependencies (apt; the pinned jco with `npm ci`), build (g++-12 and
+#                    clang-19, -Werror), run all tests, then the ASan+UBSan build and its tests,
+#                    the layer check, and a short fuzz smoke run (FUZZ_SECONDS per target,
+#                    default 20).
 #   ./run.sh spec    install dependencies, build, and run the core spec suite through `rill wast`
 #                    (known failures: tests/spec/expected_failures.txt).
 set -euo pipefail
@@ -28,6 +29,22 @@ install_deps() {
   fi
 }
 
+# The pinned jco (package.json, package-lock.json) that builds the component test guests.
+# Reinstalled only when node_modules is missing or older than the lock file.
+install_node_tools() {
+  if ! command -v npm >/dev/null; then
+    echo "run.sh: installing nodejs npm"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  local stamp=node_modules/.package-lock.json
+  if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
+    npm ci --no-audit --no-fund
+  fi
+}
+
 configure_build() {  # dir, compiler, extra cmake args...
   local dir=$1 cxx=$2; shift 2
   local cc
@@ -45,6 +62,7 @@ cmd=${1:-spec}
 case "$cmd" in
   test)
     install_deps
+    install_node_tools
     tools/check_layers.sh
     configure_build build g++-12
     configure_build build-clang clang++-19

@@ -1,7 +1,8 @@
 // fuzz_component_decode: decodes arbitrary bytes as a component. An error must have a message
 // and an offset inside the input; a decoded component must only name byte ranges inside the
 // input, and every import/export name is run through the name grammar; then it is validated,
-// whose error must also have a message and an offset inside the input. Anything else aborts.
+// whose error must also have a message and an offset inside the input, and printed as WIT
+// (valid or not: the printer must cope with anything decoded). Anything else aborts.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 #include "rill/component/decoder.h"
 #include "rill/component/names.h"
 #include "rill/component/validator.h"
+#include "rill/component/wit.h"
 
 namespace {
 
@@ -96,5 +98,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (v.error().message.empty()) fail("empty validation message", v.error().offset, size);
     if (v.error().offset > size) fail("validation offset past the input", v.error().offset, size);
   }
+  (void)print_wit(**c);
   return 0;
 }

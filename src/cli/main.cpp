@@ -1,5 +1,6 @@
 // rill: command-line entry point. Parses flags (CLI11) and dispatches to subcommands;
-// `rill wast` is implemented in wast_runner, `rill run` in run_cmd.
+// `rill wast` is implemented in wast_runner, `rill run` in run_cmd, `rill inspect` in
+// inspect_cmd.
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -8,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "rill/cli/expected_failures.h"
+#include "rill/cli/inspect_cmd.h"
 #include "rill/cli/run_cmd.h"
 #include "rill/cli/wast_runner.h"
 
@@ -79,6 +81,12 @@ void add_run(CLI::App& app, rill::cli::RunFlags& f) {
   run->prefix_command();
 }
 
+void add_inspect(CLI::App& app, std::string& file) {
+  CLI::App* inspect = app.add_subcommand(
+      "inspect", "Print what a binary imports and exports: WIT for a component, a list for a module");
+  inspect->add_option("file", file, "The .wasm component or core module")->required();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -89,8 +97,11 @@ int main(int argc, char** argv) {
   add_wast(app, wast);
   rill::cli::RunFlags run;
   add_run(app, run);
+  std::string inspect_file;
+  add_inspect(app, inspect_file);
   CLI11_PARSE(app, argc, argv);  // catches CLI11's exceptions and prints usage
   if (app.got_subcommand("wast")) return run_wast(wast);
+  if (app.got_subcommand("inspect")) return rill::cli::inspect_file(inspect_file, stdout, stderr);
   if (CLI::App* sub = app.get_subcommand("run"); sub->parsed()) {
     run.args = sub->remaining();
     return rill::cli::run_module(run);

@@ -1,0 +1,86 @@
+# Components for component_tests, built with the pinned jco (package.json at the repo root;
+# `npm ci` installs it into node_modules) and, for the C guests, clang-19 for wasm32-wasi:
+#   tests/component/fixtures/*.wat   -> component/fixtures/*.wasm    (jco parse)
+#   guests/component/strings.c + wit -> component/guests/strings.wasm (tools/jco_embed.mjs,
+#                                       then jco new --wasi-reactor)
+#   guests/component/hello.c         -> component/guests/hello.wasm   (jco new --wasi-command)
+# Without node and node_modules, or without a wasm32-wasi clang, the tests that need them skip.
+set(RILL_COMPONENT_FIXTURE_DIR ${CMAKE_CURRENT_BINARY_DIR}/component/fixtures)
+set(RILL_COMPONENT_GUEST_DIR ${CMAKE_CURRENT_BINARY_DIR}/component/guests)
+set(RILL_JCO_JS ${CMAKE_SOURCE_DIR}/node_modules/@bytecodealliance/jco/dist/jco.js)
+find_program(RILL_NODE NAMES node nodejs)
+set(RILL_HAVE_JCO 0)
+if(RILL_NODE AND EXISTS ${RILL_JCO_JS})
+  set(RILL_HAVE_JCO 1)
+else()
+  message(STATUS "rill: node or node_modules/@bytecodealliance/jco missing (run `npm ci`); component fixture tests will skip")
+endif()
+
+find_program(RILL_COMPONENT_CC NAMES clang-19)
+set(RILL_HAVE_COMPONENT_GUESTS 0)
+if(RILL_HAVE_JCO AND RILL_COMPONENT_CC)
+  file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/component_probe.c "int main(void) { return 0; }\n")
+  execute_process(
+    COMMAND ${RILL_COMPONENT_CC} --target=wasm32-wasi --sysroot=/usr -O2
+            ${CMAKE_CURRENT_BINARY_DIR}/component_probe.c -o ${CMAKE_CURRENT_BINARY_DIR}/component_probe.wasm
+    RESULT_VARIABLE probe_rc OUTPUT_QUIET ERROR_QUIET)
+  if(probe_rc EQUAL 0)
+    set(RILL_HAVE_COMPONENT_GUESTS 1)
+  endif()
+endif()
+if(RILL_HAVE_JCO AND NOT RILL_HAVE_COMPONENT_GUESTS)
+  message(STATUS "rill: clang-19 cannot build wasm32-wasi programs; component guest tests will skip")
+endif()
+
+set(component_inputs)
+if(RILL_HAVE_JCO)
+  file(GLOB fixture_wats CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/component/fixtures/*.wat)
+  foreach(wat IN LISTS fixture_wats)
+    get_filename_component(name ${wat} NAME_WE)
+    set(out ${RILL_COMPONENT_FIXTURE_DIR}/${name}.wasm)
+    add_custom_command(
+      OUTPUT ${out}
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${RILL_COMPONENT_FIXTURE_DIR}
+      COMMAND ${RILL_NODE} ${RILL_JCO_JS} parse ${wat} -o ${out}
+      DEPENDS ${wat}
+      COMMENT "component fixture ${name}.wasm")
+    list(APPEND component_inputs ${out})
+  endforeach()
+endif()
+
+if(RILL_HAVE_COMPONENT_GUESTS)
+  set(src_dir ${CMAKE_SOURCE_DIR}/guests/component)
+  set(cflags --target=wasm32-wasi --sysroot=/usr -O2 -Wall -Wextra -Werror -Wl,--strip-debug)
+  set(g ${RILL_COMPONENT_GUEST_DIR})
+  add_custom_command(
+    OUTPUT ${g}/strings.wasm
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${g}
+    COMMAND ${RILL_COMPONENT_CC} ${cflags} -mexec-model=reactor ${src_dir}/strings.c -o ${g}/strings.core.wasm
+    COMMAND ${RILL_NODE} ${CMAKE_SOURCE_DIR}/tools/jco_embed.mjs ${src_dir}/wit/strings.wit strings
+            ${g}/strings.core.wasm ${g}/strings.embed.wasm
+    COMMAND ${RILL_NODE} ${RILL_JCO_JS} new ${g}/strings.embed.wasm --wasi-reactor -o ${g}/strings.wasm
+    DEPENDS ${src_dir}/strings.c ${src_dir}/wit/strings.wit ${CMAKE_SOURCE_DIR}/tools/jco_embed.mjs
+    COMMENT "component guest strings.wasm")
+  add_custom_command(
+    OUTPUT ${g}/hello.wasm
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${g}
+    COMMAND ${RILL_COMPONENT_CC} ${cflags} ${src_dir}/hello.c -o ${g}/hello.core.wasm
+    COMMAND ${RILL_NODE} ${RILL_JCO_JS} new ${g}/hello.core.wasm --wasi-command -o ${g}/hello.wasm
+    DEPENDS ${src_dir}/hello.c
+    COMMENT "component guest hello.wasm (WASI 0.2 command)")
+  list(APPEND component_inputs ${g}/strings.wasm ${g}/hello.wasm)
+endif()
+
+if(component_inputs)
+  add_custom_target(component_test_inputs ALL DEPENDS ${component_inputs})
+  add_dependencies(component_tests component_test_inputs)
+endif()
+add_dependencies(component_tests rill)
+target_compile_definitions(component_tests PRIVATE
+  RILL_BINARY="$<TARGET_FILE:rill>"
+  RILL_NODE="${RILL_NODE}"
+  RILL_WIT_CHECK="${CMAKE_SOURCE_DIR}/tools/wit_check.mjs"
+  RILL_COMPONENT_FIXTURE_DIR="${RILL_COMPONENT_FIXTURE_DIR}"
+  RILL_COMPONENT_GUEST_DIR="${RILL_COMPONENT_GUEST_DIR}"
+  RILL_HAVE_JCO=${RILL_HAVE_JCO}
+  RILL_HAVE_COMPONENT_GUESTS=${RILL_HAVE_COMPONENT_GUESTS})
