@@ -48,6 +48,23 @@ if(RILL_HAVE_JCO)
   endforeach()
 endif()
 
+# Components the run-time tests execute: tests/component/wat/*.wat -> component_wasm/*.wasm.
+set(RILL_COMPONENT_WASM_DIR ${CMAKE_CURRENT_BINARY_DIR}/component_wasm)
+if(RILL_HAVE_JCO)
+  file(GLOB runtime_wats CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/component/wat/*.wat)
+  foreach(wat IN LISTS runtime_wats)
+    get_filename_component(name ${wat} NAME_WE)
+    set(out ${RILL_COMPONENT_WASM_DIR}/${name}.wasm)
+    add_custom_command(
+      OUTPUT ${out}
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${RILL_COMPONENT_WASM_DIR}
+      COMMAND ${RILL_NODE} ${RILL_JCO_JS} parse ${wat} -o ${out}
+      DEPENDS ${wat}
+      COMMENT "component test input ${name}.wasm")
+    list(APPEND component_inputs ${out})
+  endforeach()
+endif()
+
 if(RILL_HAVE_COMPONENT_GUESTS)
   set(src_dir ${CMAKE_SOURCE_DIR}/guests/component)
   set(cflags --target=wasm32-wasi --sysroot=/usr -O2 -Wall -Wextra -Werror -Wl,--strip-debug)
@@ -82,5 +99,6 @@ target_compile_definitions(component_tests PRIVATE
   RILL_WIT_CHECK="${CMAKE_SOURCE_DIR}/tools/wit_check.mjs"
   RILL_COMPONENT_FIXTURE_DIR="${RILL_COMPONENT_FIXTURE_DIR}"
   RILL_COMPONENT_GUEST_DIR="${RILL_COMPONENT_GUEST_DIR}"
+  RILL_COMPONENT_WASM_DIR="${RILL_COMPONENT_WASM_DIR}"
   RILL_HAVE_JCO=${RILL_HAVE_JCO}
   RILL_HAVE_COMPONENT_GUESTS=${RILL_HAVE_COMPONENT_GUESTS})
