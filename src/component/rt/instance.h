@@ -69,6 +69,8 @@ struct ComponentInstanceRt {
   /// Set once a trap unwound through this instance: it is not entered again.
   bool poisoned = false;
   std::vector<std::unique_ptr<ComponentInstanceRt>> children;
+  /// The run-time index spaces of this instance's scope (rt::ScopeRt), kept alive with it.
+  std::vector<std::shared_ptr<void>> scopes;
 
   /// definitions.py may_enter_from / enter_from / leave_to over the entering set.
   bool may_enter_from(const ComponentInstanceRt* caller) const;

@@ -489,7 +489,7 @@ Result<Item> stub_item(const ExternType& et, const std::shared_ptr<ScopeRt>& s) 
         return Error{"stub: unresolved instance type"};
       const TypeRt& it = s->types[et.index];
       auto tmp = std::make_shared<ScopeRt>();
-      tmp->parent = it.scope;
+      tmp->parent = it.scope.lock();
       auto out = std::make_shared<InstanceRt>();
       for (const TypeDecl& d : it.instance->decls) {
         if (const auto* t = std::get_if<Type>(&d.decl)) {
@@ -567,8 +567,10 @@ Result<std::shared_ptr<InstanceRt>> instantiate_in(Ctx& cx, const ComponentClosu
                                                    const ImportMap& args, ComponentInstanceRt* inst,
                                                    bool check) {
   auto sp = std::make_shared<ScopeRt>();
-  sp->parent = c.outer;
+  sp->parent = c.outer.lock();
+  if (!sp->parent && c.nested) return Error{"component definition outlived the instance that defined it"};
   sp->inst = inst;
+  inst->scopes.push_back(sp);
   ScopeRt& s = *sp;
   auto out = std::make_shared<InstanceRt>();
   out->inst = inst;
@@ -589,7 +591,7 @@ Result<std::shared_ptr<InstanceRt>> instantiate_in(Ctx& cx, const ComponentClosu
             else s.core_types++;
             return {};
           } else if constexpr (std::is_same_v<T, std::shared_ptr<const Component>>) {
-            s.components.push_back(std::make_shared<ComponentClosure>(ComponentClosure{def.get(), sp, cx.compiled}));
+            s.components.push_back(std::make_shared<ComponentClosure>(ComponentClosure{def.get(), sp, cx.compiled, true}));
             return {};
           } else if constexpr (std::is_same_v<T, Instance>) {
             return run_instance(def, s, cx, off);
@@ -681,7 +683,7 @@ Result<std::shared_ptr<InstanceRt>> instantiate(engine::Store& store,
   Ctx cx{store, c, std::nullopt, stub_missing};
   root = std::make_unique<ComponentInstanceRt>();
   root->store = &store;
-  ComponentClosure closure{c->root.get(), nullptr, c};
+  ComponentClosure closure{c->root.get(), {}, c, false};
   auto r = instantiate_in(cx, closure, imports, root.get(), true);
   start_trap = std::move(cx.trap);
   return r;

@@ -44,7 +44,9 @@ struct TypeRt {
   FuncTypePtr func;
   const ComponentType* component = nullptr;
   const InstanceType* instance = nullptr;
-  std::shared_ptr<ScopeRt> scope;  ///< where a component/instance type's decls resolve
+  /// Where a component/instance type's decls resolve. Weak: scopes are owned by their
+  /// component instance (ComponentInstanceRt::scopes) and hold their own types.
+  std::weak_ptr<ScopeRt> scope;
 };
 
 /// A core function: concrete, or a built-in made on first use with the type its user expects.
@@ -72,8 +74,9 @@ struct InstanceRt;
 /// A component definition with the scope its outer aliases see.
 struct ComponentClosure {
   const Component* def = nullptr;
-  std::shared_ptr<ScopeRt> outer;
+  std::weak_ptr<ScopeRt> outer;  ///< owned by the defining instance (see TypeRt::scope)
   std::shared_ptr<const CompiledComponent> compiled;
+  bool nested = false;  ///< defined inside another component (so {outer} must be alive)
 };
 
 /// Anything a component-level import, export or alias carries.

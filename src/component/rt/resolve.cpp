@@ -241,7 +241,8 @@ Result<Item> check_item(const std::string& name, const ExternType& et, const Ite
       const auto* i = std::get_if<std::shared_ptr<InstanceRt>>(&got);
       if (!i) return mismatch("instance");
       if (et.index < s->types.size() && s->types[et.index].kind == TypeRt::Kind::Instance)
-        return check_instance(name, *s->types[et.index].instance, s->types[et.index].scope, *i);
+        if (auto where = s->types[et.index].scope.lock())
+          return check_instance(name, *s->types[et.index].instance, where, *i);
       return got;
     }
     case ExternKind::Type: {
