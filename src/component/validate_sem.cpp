@@ -1,0 +1,643 @@
+// Resolved types of the component validator (validate_sem.h): renaming of resources and
+// subtyping (Explainer.md "Subtyping"; value types must be equal, as in wasm-tools). Building
+// them from the binary's types is validate_types.cpp's.
+#include "rill/component/validate_sem.h"
+
+#include <algorithm>
+#include <string>
+
+#include "rill/component/validate_internal.h"
+
+namespace rill::component::detail {
+
+SemPtr sem_unknown() {
+  static const SemPtr kUnknown = std::make_shared<const SemType>();
+  return kUnknown;
+}
+
+SemPtr sem_prim(PrimValType p) {
+  auto t = std::make_shared<SemType>();
+  t->kind = SemKind::Prim;
+  t->prim = p;
+  return t;
+}
+
+SemPtr sem_resource(SemKind kind, uint32_t id) {
+  auto t = std::make_shared<SemType>();
+  t->kind = kind;
+  t->resource = id;
+  return t;
+}
+
+namespace {
+
+uint32_t rename(uint32_t id, const ResourceMap& map) {
+  auto it = map.find(id);
+  return it == map.end() ? id : it->second;
+}
+
+using Memo = std::map<const SemType*, SemPtr>;
+SemPtr subst(const SemPtr& t, const ResourceMap& map, Memo& memo);
+
+SemExterns substitute_all(const SemExterns& es, const ResourceMap& map, Memo& memo,
+                          bool& changed) {
+  SemExterns out;
+  out.reserve(es.size());
+  for (const auto& [name, e] : es) {
+    SemExtern s = e;
+    s.type = subst(e.type, map, memo);
+    changed = changed || s.type != e.type;
+    out.emplace_back(name, std::move(s));
+  }
+  return out;
+}
+
+/// Renames in {t}; {memo} keeps a node shared by several parts shared in the result (the
+/// identity of records and variants is their node, see sem_vis).
+SemPtr subst(const SemPtr& t, const ResourceMap& map, Memo& memo) {
+  if (!t || map.empty()) return t;
+  if (auto m = memo.find(t.get()); m != memo.end()) return m->second;
+  bool changed = false;
+  auto copy = std::make_shared<SemType>(*t);
+  if (t->kind == SemKind::Own || t->kind == SemKind::Borrow || t->kind == SemKind::Resource) {
+    copy->resource = rename(t->resource, map);
+    changed = copy->resource != t->resource;
+  }
+  for (SemPtr& e : copy->elems) {
+    SemPtr s = subst(e, map, memo);
+    changed = changed || s != e;
+    e = std::move(s);
+  }
+  copy->result = subst(t->result, map, memo);
+  changed = changed || copy->result != t->result;
+  copy->imports = substitute_all(t->imports, map, memo, changed);
+  copy->exports = substitute_all(t->exports, map, memo, changed);
+  for (uint32_t& r : copy->defined) r = rename(r, map);
+  for (uint32_t& r : copy->imported) r = rename(r, map);
+  changed = changed || copy->defined != t->defined || copy->imported != t->imported;
+  SemPtr out = changed ? SemPtr(std::move(copy)) : t;
+  memo.emplace(t.get(), out);
+  return out;
+}
+
+}  // namespace
+
+SemPtr substitute(const SemPtr& t, const ResourceMap& map) {
+  Memo memo;
+  return subst(t, map, memo);
+}
+
+SemExtern substitute(const SemExtern& e, const ResourceMap& map) {
+  SemExtern out = e;
+  out.type = substitute(e.type, map);
+  return out;
+}
+
+namespace {
+
+const SemExtern* find_extern(const SemExterns& es, std::string_view name) {
+  for (const auto& [n, e] : es) {
+    if (n == name) return &e;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void collect_renaming(const SemExtern& want, const SemExtern& got,
+                      const std::vector<uint32_t>& abstract, ResourceMap& map) {
+  if (!want.type || !got.type || want.kind != got.kind) return;
+  const SemType& w = *want.type;
+  const SemType& g = *got.type;
+  if (w.kind == SemKind::Resource && g.kind == SemKind::Resource) {
+    if (std::find(abstract.begin(), abstract.end(), w.resource) != abstract.end())
+      map.emplace(w.resource, g.resource);
+    return;
+  }
+  if (w.kind != SemKind::Instance || g.kind != SemKind::Instance) return;
+  for (const auto& [name, we] : w.exports) {
+    if (const SemExtern* ge = find_extern(g.exports, name)) collect_renaming(we, *ge, abstract, map);
+  }
+}
+
+const char* sem_extern_word(const SemExtern& e) {
+  switch (e.kind) {
+    case ExternKind::CoreModule: return "module";
+    case ExternKind::Func: return "func";
+    case ExternKind::Value: return "value";
+    case ExternKind::Type: return "type";
+    case ExternKind::Component: return "component";
+    case ExternKind::Instance: return "instance";
+  }
+  return "?";
+}
+
+namespace {
+
+const char* sem_name(SemKind k) {
+  static const char* const kNames[] = {"unknown", "primitive", "record",   "variant",  "list",
+                                       "tuple",   "flags",     "enum",     "option",   "result",
+                                       "own",     "borrow",    "stream",   "future",   "map",
+                                       "func",    "resource",  "instance", "component"};
+  return kNames[static_cast<size_t>(k)];
+}
+
+std::optional<std::string> opt_mismatch(const SemPtr& w, const SemPtr& g, const char* what) {
+  if (!w && !g) return std::nullopt;
+  if (w && !g) return std::string("expected ") + what + " type, but found none";
+  if (!w) return std::string("expected ") + what + " type to not be present";
+  return sem_mismatch(w, g);
+}
+
+/// Records, variants and tuples: {what} names members as wasm-tools does.
+struct Members {
+  const char* plural;  ///< "fields"
+  const char* named;   ///< "field name"
+  const char* in;      ///< "record field"
+};
+
+std::optional<std::string> members_mismatch(const SemType& w, const SemType& g, const Members& m) {
+  if (w.elems.size() != g.elems.size()) {
+    return "expected " + std::to_string(w.elems.size()) + " " + m.plural + ", found " +
+           std::to_string(g.elems.size());
+  }
+  const bool labeled = !w.labels.empty();
+  for (size_t i = 0; i < w.elems.size(); ++i) {
+    if (labeled && w.labels[i] != g.labels[i]) {
+      return std::string("expected ") + m.named + " `" + w.labels[i] + "`, found `" + g.labels[i] +
+             "`";
+    }
+    const std::string label = labeled ? "`" + w.labels[i] + "`" : std::to_string(i);
+    const SemPtr& we = w.elems[i];
+    const SemPtr& ge = g.elems[i];
+    if (we && !ge) return "expected case " + label + " to have a type, found none";
+    if (!we && ge) return "expected case " + label + " to have no type";
+    if (!we) continue;
+    if (auto mm = sem_mismatch(we, ge))
+      return std::string("type mismatch in ") + m.in + " " + label + ": " + *mm;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> func_sem_mismatch(const SemType& w, const SemType& g) {
+  if (w.elems.size() != g.elems.size()) {
+    return "expected " + std::to_string(w.elems.size()) + " parameters, found " +
+           std::to_string(g.elems.size());
+  }
+  for (size_t i = 0; i < w.elems.size(); ++i) {
+    if (w.labels[i] != g.labels[i])
+      return "expected parameter named `" + w.labels[i] + "`, found `" + g.labels[i] + "`";
+    if (auto m = sem_mismatch(w.elems[i], g.elems[i]))
+      return "type mismatch in function parameter `" + w.labels[i] + "`: " + *m;
+  }
+  // wasm-tools words these from the argument's side.
+  if (w.result && !g.result) return "expected no result, found one";
+  if (!w.result && g.result) return "expected a result, found none";
+  if (w.result) {
+    if (auto m = sem_mismatch(w.result, g.result)) return "type mismatch with result type: " + *m;
+  }
+  return std::nullopt;
+}
+
+/// Instance subtyping: every export {want} has, {got} has, of a subtype.
+std::optional<std::string> exports_mismatch(const SemExterns& want, const SemExterns& got,
+                                            const char* where) {
+  for (const auto& [name, we] : want) {
+    const SemExtern* ge = find_extern(got, name);
+    if (!ge) return "missing expected export `" + name + "`";
+    if (auto m = sem_extern_mismatch(we, *ge))
+      return std::string("type mismatch in ") + where + " `" + name + "`: " + *m;
+  }
+  return std::nullopt;
+}
+
+/// Component subtyping: {got} may import less, and each of its imports must accept what
+/// {want}'s import would be given; its exports as for instances. {got}'s own abstract and
+/// defined resources are first renamed to the ones of {want} they stand for.
+std::optional<std::string> component_mismatch(const SemType& w, const SemType& g_in) {
+  ResourceMap map;
+  for (const auto& [name, ge] : g_in.imports) {
+    if (const SemExtern* we = find_extern(w.imports, name))
+      collect_renaming(ge, *we, g_in.imported, map);
+  }
+  for (const auto& [name, we] : w.exports) {
+    if (const SemExtern* ge = find_extern(g_in.exports, name))
+      collect_renaming(*ge, we, g_in.defined, map);
+  }
+  const SemPtr renamed = substitute(std::make_shared<SemType>(g_in), map);
+  const SemType& g = *renamed;
+  for (const auto& [name, ge] : g.imports) {
+    const SemExtern* we = find_extern(w.imports, name);
+    if (!we) return "missing expected import `" + name + "`";
+    if (auto m = sem_extern_mismatch(ge, *we))
+      return "type mismatch in import `" + name + "`: " + *m;
+  }
+  return exports_mismatch(w.exports, g.exports, "export");
+}
+
+std::optional<std::string> same_kind_mismatch(const SemType& w, const SemType& g) {
+  switch (w.kind) {
+    case SemKind::Prim:
+      if (w.prim == g.prim) return std::nullopt;
+      return std::string("expected primitive `") + to_string(w.prim) + "` found primitive `" +
+             to_string(g.prim) + "`";
+    case SemKind::Record:
+      return members_mismatch(w, g, {"fields", "field name", "record field"});
+    case SemKind::Variant:
+      return members_mismatch(w, g, {"cases", "case named", "variant case"});
+    case SemKind::Tuple: return members_mismatch(w, g, {"types", "", "tuple field"});
+    case SemKind::Flags:
+      if (w.labels != g.labels) return "mismatch in flags elements";
+      return std::nullopt;
+    case SemKind::Enum:
+      if (w.labels != g.labels) return "mismatch in enum elements";
+      return std::nullopt;
+    case SemKind::List:
+      if (w.length != g.length) return "mismatch in list length";
+      if (auto m = sem_mismatch(w.elems[0], g.elems[0])) return "type mismatch in list: " + *m;
+      return std::nullopt;
+    case SemKind::Option:
+      if (auto m = sem_mismatch(w.elems[0], g.elems[0])) return "type mismatch in option: " + *m;
+      return std::nullopt;
+    case SemKind::Result: {
+      if (auto m = opt_mismatch(w.elems[0], g.elems[0], "ok")) {
+        if (w.elems[0] && g.elems[0]) return "type mismatch in ok variant: " + *m;
+        return m;
+      }
+      if (auto m = opt_mismatch(w.elems[1], g.elems[1], "err")) {
+        if (w.elems[1] && g.elems[1]) return "type mismatch in err variant: " + *m;
+        return m;
+      }
+      return std::nullopt;
+    }
+    case SemKind::Map:
+    case SemKind::Stream:
+    case SemKind::Future:
+      for (size_t i = 0; i < w.elems.size() && i < g.elems.size(); ++i) {
+        if (auto m = opt_mismatch(w.elems[i], g.elems[i], "element")) return m;
+      }
+      return std::nullopt;
+    case SemKind::Own:
+    case SemKind::Borrow:
+    case SemKind::Resource:
+      if (w.resource != g.resource) return "resource types are not the same";
+      return std::nullopt;
+    case SemKind::Func: return func_sem_mismatch(w, g);
+    case SemKind::Instance: return exports_mismatch(w.exports, g.exports, "instance export");
+    case SemKind::Component: return component_mismatch(w, g);
+    case SemKind::Unknown: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> sem_mismatch(const SemPtr& want, const SemPtr& got) {
+  if (!want || !got || want->kind == SemKind::Unknown || got->kind == SemKind::Unknown)
+    return std::nullopt;
+  if (want->kind == got->kind) return same_kind_mismatch(*want, *got);
+  auto word = [](const SemType& t) {
+    return t.kind == SemKind::Prim ? to_string(t.prim) : sem_name(t.kind);
+  };
+  return std::string("expected ") + word(*want) + ", found " + word(*got);
+}
+
+std::optional<std::string> sem_extern_mismatch(const SemExtern& want, const SemExtern& got) {
+  if (want.kind != got.kind) {
+    return std::string("expected ") + sem_extern_word(want) + ", found " + sem_extern_word(got);
+  }
+  if (want.kind == ExternKind::CoreModule) {
+    if (!want.module || !got.module) return std::nullopt;
+    return module_mismatch(*want.module, *got.module);
+  }
+  if (want.kind == ExternKind::Type && want.type && got.type) {
+    const bool wr = want.type->kind == SemKind::Resource;
+    const bool gr = got.type->kind == SemKind::Resource;
+    if (wr && !gr && got.type->kind != SemKind::Unknown) return "expected resource, found defined type";
+    if (!wr && gr && want.type->kind != SemKind::Unknown) return "expected defined type, found resource";
+    const SemKind gk = got.type->kind;
+    if (want.type->kind == SemKind::Prim && gk != SemKind::Prim && gk != SemKind::Unknown)
+      return std::string("expected primitive, found ") + sem_name(gk);
+  }
+  return sem_mismatch(want.type, got.type);
+}
+
+std::optional<std::string> module_mismatch(const CoreModuleInfo& want, const CoreModuleInfo& got) {
+  if (!want.known || !got.known) return std::nullopt;
+  for (const CoreImportInfo& gi : got.imports) {
+    const std::string name = gi.module + "::" + gi.name;
+    auto wi = std::find_if(want.imports.begin(), want.imports.end(), [&](const CoreImportInfo& i) {
+      return i.module == gi.module && i.name == gi.name;
+    });
+    if (wi == want.imports.end()) return "missing expected import `" + name + "`";
+    if (wi->type.sort != gi.type.sort)
+      return "type mismatch in import `" + name + "`: expected " + to_string(gi.type.sort) +
+             ", found " + to_string(wi->type.sort);
+    if (auto m = core_mismatch(gi.type, wi->type))
+      return "type mismatch in import `" + name + "`: " + *m;
+  }
+  for (const auto& [name, we] : want.exports) {
+    auto ge = got.exports.find(name);
+    if (ge == got.exports.end()) return "missing expected export `" + name + "`";
+    if (ge->second.sort != we.sort) {
+      return "type mismatch in export `" + name + "`: expected " + to_string(we.sort) +
+             ", found " + to_string(ge->second.sort);
+    }
+    if (auto m = core_mismatch(we, ge->second)) return "type mismatch in export `" + name + "`: " + *m;
+  }
+  return std::nullopt;
+}
+
+bool sem_is_nominal(const SemPtr& t) {
+  if (!t) return false;
+  switch (t->kind) {
+    case SemKind::Record:
+    case SemKind::Variant:
+    case SemKind::Enum:
+    case SemKind::Flags:
+    case SemKind::Resource: return true;
+    default: return false;
+  }
+}
+
+bool sem_has_nominal(const SemPtr& t) {
+  if (!t) return false;
+  switch (t->kind) {
+    case SemKind::Record:
+    case SemKind::Variant:
+    case SemKind::Enum:
+    case SemKind::Flags:
+    case SemKind::Resource:
+    case SemKind::Own:
+    case SemKind::Borrow: return true;
+    default: break;
+  }
+  if (sem_has_nominal(t->result)) return true;
+  if (std::any_of(t->elems.begin(), t->elems.end(), [](const SemPtr& e) { return sem_has_nominal(e); }))
+    return true;
+  auto any = [](const SemExterns& es) {
+    return std::any_of(es.begin(), es.end(),
+                       [](const auto& e) { return sem_has_nominal(e.second.type); });
+  };
+  return any(t->imports) || any(t->exports);
+}
+
+SemPtr sem_of(ValType t, const Scope& scope) {
+  if (t.is_prim()) return sem_prim(t.prim_type());
+  const uint32_t i = idx(t.type_index());
+  if (i >= scope.types.size() || !scope.types[i].sem) return sem_unknown();
+  return scope.types[i].sem;
+}
+
+namespace {
+
+SemPtr handle(SemKind kind, TypeIdx r, const Scope& scope) {
+  const uint32_t i = idx(r);
+  if (i >= scope.types.size()) return sem_unknown();
+  const SemPtr& s = scope.types[i].sem;
+  if (!s || s->kind != SemKind::Resource) return sem_unknown();
+  return sem_resource(kind, s->resource);
+}
+
+}  // namespace
+
+SemPtr sem_defval(const DefValType& dv, const Scope& scope) {
+  if (const auto* p = std::get_if<PrimValType>(&dv)) return sem_prim(*p);
+  if (const auto* o = std::get_if<OwnType>(&dv)) return handle(SemKind::Own, o->resource, scope);
+  if (const auto* b = std::get_if<BorrowType>(&dv))
+    return handle(SemKind::Borrow, b->resource, scope);
+  auto t = std::make_shared<SemType>();
+  auto v = [&](ValType x) { t->elems.push_back(sem_of(x, scope)); };
+  auto opt = [&](const std::optional<ValType>& x) {
+    t->elems.push_back(x ? sem_of(*x, scope) : SemPtr());
+  };
+  if (const auto* r = std::get_if<RecordType>(&dv)) {
+    t->kind = SemKind::Record;
+    for (const auto& f : r->fields) t->labels.push_back(f.label), v(f.type);
+  } else if (const auto* va = std::get_if<VariantType>(&dv)) {
+    t->kind = SemKind::Variant;
+    for (const auto& c : va->cases) t->labels.push_back(c.label), opt(c.type);
+  } else if (const auto* l = std::get_if<ListType>(&dv)) {
+    t->kind = SemKind::List;
+    t->length = l->length;
+    v(l->elem);
+  } else if (const auto* tu = std::get_if<TupleType>(&dv)) {
+    t->kind = SemKind::Tuple;
+    for (ValType e : tu->types) v(e);
+  } else if (const auto* f = std::get_if<FlagsType>(&dv)) {
+    t->kind = SemKind::Flags;
+    t->labels = f->labels;
+  } else if (const auto* e = std::get_if<EnumType>(&dv)) {
+    t->kind = SemKind::Enum;
+    t->labels = e->labels;
+  } else if (const auto* op = std::get_if<OptionType>(&dv)) {
+    t->kind = SemKind::Option;
+    v(op->type);
+  } else if (const auto* re = std::get_if<ResultType>(&dv)) {
+    t->kind = SemKind::Result;
+    opt(re->ok);
+    opt(re->err);
+  } else if (const auto* s = std::get_if<StreamType>(&dv)) {
+    t->kind = SemKind::Stream;
+    opt(s->elem);
+  } else if (const auto* fu = std::get_if<FutureType>(&dv)) {
+    t->kind = SemKind::Future;
+    opt(fu->elem);
+  } else if (const auto* m = std::get_if<MapType>(&dv)) {
+    t->kind = SemKind::Map;
+    v(m->key);
+    v(m->value);
+  }
+  return t;
+}
+
+SemPtr sem_func(const FuncType& ft, const Scope& scope) {
+  auto t = std::make_shared<SemType>();
+  t->kind = SemKind::Func;
+  t->async = ft.async;
+  for (const LabeledValType& p : ft.params) {
+    t->labels.push_back(p.label);
+    t->elems.push_back(sem_of(p.type, scope));
+  }
+  if (ft.result) t->result = sem_of(*ft.result, scope);
+  return t;
+}
+
+namespace {
+
+SemExterns externs_of(const std::vector<std::pair<std::string, ExternInfo>>& list) {
+  SemExterns out;
+  for (const auto& [name, info] : list) out.emplace_back(name, info.sem);
+  return out;
+}
+
+SemExterns externs_of(const std::map<std::string, ExternInfo, std::less<>>& list) {
+  SemExterns out;
+  for (const auto& [name, info] : list) out.emplace_back(name, info.sem);
+  return out;
+}
+
+}  // namespace
+
+SemPtr sem_instance_of(const Scope& inner) {
+  auto t = std::make_shared<SemType>();
+  t->kind = SemKind::Instance;
+  t->exports = externs_of(inner.exports);
+  t->defined.assign(inner.created.begin(), inner.created.end());
+  return t;
+}
+
+SemPtr sem_component_of(const Scope& inner) {
+  auto t = std::make_shared<SemType>();
+  t->kind = SemKind::Component;
+  t->imports = externs_of(inner.imports);
+  t->exports = externs_of(inner.exports);
+  t->imported.assign(inner.imported_resources.begin(), inner.imported_resources.end());
+  for (uint32_t r : inner.created) {
+    if (!inner.imported_resources.count(r)) t->defined.push_back(r);
+  }
+  return t;
+}
+
+SemExtern sem_item(const Scope& scope, ExternKind kind, uint32_t index) {
+  SemExtern e;
+  e.kind = kind;
+  switch (kind) {
+    case ExternKind::CoreModule:
+      if (index < scope.core_modules.size())
+        e.module = std::make_shared<CoreModuleInfo>(scope.core_modules[index]);
+      break;
+    case ExternKind::Func:
+      if (index < scope.funcs.size()) e.type = scope.funcs[index].sem;
+      break;
+    case ExternKind::Value: break;
+    case ExternKind::Type:
+      if (index < scope.types.size()) e.type = scope.types[index].sem;
+      break;
+    case ExternKind::Component:
+      if (index < scope.components.size()) e.type = scope.components[index].sem;
+      break;
+    case ExternKind::Instance:
+      if (index < scope.instances.size()) e.type = scope.instances[index].sem;
+      break;
+  }
+  return e;
+}
+
+SemPtr freshen(const SemPtr& t, Scope& scope, bool is_import) {
+  if (!t || t->defined.empty()) return t;
+  ResourceMap map;
+  for (uint32_t r : t->defined) {
+    const uint32_t id = scope.fresh_resource();
+    if (is_import) scope.imported_resources.insert(id);
+    map.emplace(r, id);
+  }
+  return substitute(t, map);
+}
+
+ExternInfo extern_from_sem(const SemExtern& e) {
+  ExternInfo info{e.kind, TypeKind::Unknown, nullptr, nullptr, std::nullopt, e};
+  if (e.kind != ExternKind::Type || !e.type) return info;
+  switch (e.type->kind) {
+    case SemKind::Unknown: break;
+    case SemKind::Resource: info.type_kind = TypeKind::Resource; break;
+    case SemKind::Func: info.type_kind = TypeKind::Func; break;
+    case SemKind::Instance: info.type_kind = TypeKind::Instance; break;
+    case SemKind::Component: info.type_kind = TypeKind::Component; break;
+    default: info.type_kind = TypeKind::Defined; break;
+  }
+  return info;
+}
+
+InstanceInfo instance_from_sem(const SemPtr& t) {
+  InstanceInfo info;
+  if (!t || t->kind != SemKind::Instance) return info;
+  info.known = true;
+  info.sem = t;
+  for (const auto& [name, e] : t->exports) info.exports.emplace(name, extern_from_sem(e));
+  return info;
+}
+
+namespace {
+
+/// The name {t} (a nominal type) has in {scope}; records, variants, ... are found by structure.
+Vis named_vis(const SemPtr& t, const Scope& scope, const std::vector<SemPtr>& also) {
+  const bool by_id = t->kind == SemKind::Resource || t->kind == SemKind::Own ||
+                     t->kind == SemKind::Borrow;
+  auto same = [&](const SemPtr& n) {
+    if (by_id) return n->kind == SemKind::Resource && n->resource == t->resource;
+    return n->kind == t->kind && !sem_mismatch(n, t);
+  };
+  if (std::any_of(also.begin(), also.end(), same)) return Vis::Exported;
+  if (by_id) {
+    auto it = scope.named_resources.find(t->resource);
+    return it == scope.named_resources.end() ? Vis::None : it->second;
+  }
+  Vis best = Vis::None;
+  for (const auto& [n, v] : scope.named_types) {
+    if (v < best && same(n)) best = v;
+  }
+  return best;
+}
+
+Vis children_vis(const SemPtr& t, const Scope& scope, const std::vector<SemPtr>& also);
+
+Vis vis_of(const SemPtr& t, const Scope& scope, const std::vector<SemPtr>& also) {
+  if (!t) return Vis::Imported;
+  if (sem_is_nominal(t) || t->kind == SemKind::Own || t->kind == SemKind::Borrow)
+    return named_vis(t, scope, also);
+  return children_vis(t, scope, also);
+}
+
+Vis children_vis(const SemPtr& t, const Scope& scope, const std::vector<SemPtr>& also) {
+  Vis w = Vis::Imported;
+  for (const SemPtr& e : t->elems) w = std::max(w, vis_of(e, scope, also));
+  w = std::max(w, vis_of(t->result, scope, also));
+  for (const auto& [n, e] : t->imports) w = std::max(w, vis_of(e.type, scope, also));
+  for (const auto& [n, e] : t->exports) {
+    if (e.kind == ExternKind::Type && e.type && sem_is_nominal(e.type)) {
+      w = std::max(w, children_vis(e.type, scope, also));
+      continue;
+    }
+    w = std::max(w, vis_of(e.type, scope, also));
+  }
+  return w;
+}
+
+/// The types an instance type exports (and its instances export), which its export names.
+void exported_types(const SemPtr& t, std::vector<SemPtr>& out) {
+  if (!t || t->kind != SemKind::Instance) return;
+  for (const auto& [n, e] : t->exports) {
+    if (e.kind == ExternKind::Type && e.type) out.push_back(e.type);
+    if (e.kind == ExternKind::Instance) exported_types(e.type, out);
+  }
+}
+
+}  // namespace
+
+Vis sem_vis(const SemPtr& t, const Scope& scope) {
+  std::vector<SemPtr> own;
+  exported_types(t, own);
+  return vis_of(t, scope, own);
+}
+
+Vis sem_children_vis(const SemPtr& t, const Scope& scope) {
+  if (!t) return Vis::Imported;
+  return children_vis(t, scope, {});
+}
+
+void name_sem(const SemPtr& t, Vis vis, Scope& scope) {
+  if (!t) return;
+  if (t->kind == SemKind::Resource) {
+    auto [it, fresh] = scope.named_resources.emplace(t->resource, vis);
+    if (!fresh) it->second = std::min(it->second, vis);
+  } else if (sem_is_nominal(t)) {
+    scope.named_types.emplace_back(t, vis);
+  } else if (t->kind == SemKind::Instance) {
+    for (const auto& [n, e] : t->exports) {
+      if (e.kind == ExternKind::Type || e.kind == ExternKind::Instance) name_sem(e.type, vis, scope);
+    }
+  }
+}
+
+}  // namespace rill::component::detail
