@@ -57,12 +57,13 @@ struct TypeEntry {
   /// Resources, records, variants, enums and flags need a name where they are used.
   bool nominal() const {
     if (kind == TypeKind::Resource) return true;
-    if (kind == TypeKind::Unknown && sem) return sem_is_nominal(sem);
-    return kind == TypeKind::Defined && defined &&
-           (std::holds_alternative<RecordType>(*defined) ||
-            std::holds_alternative<VariantType>(*defined) ||
-            std::holds_alternative<EnumType>(*defined) ||
-            std::holds_alternative<FlagsType>(*defined));
+    if (kind == TypeKind::Defined && defined) {
+      return std::holds_alternative<RecordType>(*defined) ||
+             std::holds_alternative<VariantType>(*defined) ||
+             std::holds_alternative<EnumType>(*defined) ||
+             std::holds_alternative<FlagsType>(*defined);
+    }
+    return sem_is_nominal(sem);
   }
   /// What a reference to this type requires.
   Vis ref_vis() const { return nominal() ? name : worst; }

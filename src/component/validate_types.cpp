@@ -654,7 +654,9 @@ void collect(const std::vector<TypeDecl>& decls, std::vector<std::pair<std::stri
 Result<void> check_visible(Scope& scope, Vis worst, ExternKind kind, bool is_import,
                            uint64_t offset) {
   if (worst <= (is_import ? Vis::Imported : Vis::Exported)) return {};
-  if (scope.kind != Scope::Kind::Component) {
+  // wasm-tools checks component types like components, but an instance type that breaks the
+  // rule only makes itself unusable by imports and exports.
+  if (scope.kind == Scope::Kind::InstanceType) {
     scope.outer_worst = Vis::None;
     return {};
   }

@@ -481,6 +481,16 @@ Result<void> validate_outer_alias(const Alias& a, Scope& scope, uint64_t offset)
       return error_at(offset, "outer alias of a type that transitively refers to resources");
     }
     scope.types.push_back(t);
+    // The type has no name in this scope (wasm-tools): uses by imports/exports need one.
+    TypeEntry& copy = scope.types.back();
+    if (scope.kind != Scope::Kind::InstanceType) {
+      const bool parts_nominal =
+          copy.nominal() && copy.sem
+              ? std::any_of(copy.sem->elems.begin(), copy.sem->elems.end(), sem_has_nominal)
+              : sem_has_nominal(copy.sem);
+      if (copy.nominal()) copy.name = Vis::None;
+      if (parts_nominal) copy.worst = Vis::None;
+    }
     if (scope.kind != Scope::Kind::Component) {
       scope.outer.insert(t.resources.begin(), t.resources.end());
     }
