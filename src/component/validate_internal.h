@@ -199,7 +199,10 @@ struct Scope {
   std::map<std::string, std::string> import_keys;  ///< strongly-unique key -> import name
   std::map<std::string, std::string> export_keys;  ///< ... and of exports
   std::set<std::string> resource_names;  ///< plain names of resource imports/exports
-  std::map<uint32_t, std::string> resource_labels;  ///< resource identity -> that name
+  /// Resource identity -> the plain name an import (or an export) gives it; annotated import
+  /// names look in the first, export names in the second.
+  std::map<uint32_t, std::string> import_labels;
+  std::map<uint32_t, std::string> export_labels;
   std::vector<std::pair<std::string, ExternInfo>> imports;
   std::map<std::string, ExternInfo, std::less<>> exports;
 
@@ -231,7 +234,11 @@ Result<void> check_visible(Scope& scope, Vis worst, ExternKind kind, bool is_imp
 Result<void> check_name_syntax(const ExternName& n, ExternInfo info, uint64_t offset);
 /// After an import/export of a type was added: a resource named by a plain label gets that
 /// name (for [constructor]/[method]/[static] names).
-void name_resource(const ExternName& n, Scope& scope);
+void name_resource(const ExternName& n, Scope& scope, bool is_import);
+/// An inline instance export's name: its grammar, and annotated names against the resources
+/// the component's exports name.
+Result<void> check_inline_name(const ExternName& n, ExternInfo info, const Scope& scope,
+                               uint64_t offset);
 /// Adds the item an import/export declaration of type {t} introduces to {scope}.
 void push_extern(const ExternType& t, Scope& scope, bool is_import);
 /// The resolved type of the item an import/export of kind {kind} just added to {scope}.

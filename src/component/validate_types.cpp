@@ -187,7 +187,7 @@ Result<void> check_type_decls(const std::vector<TypeDecl>& decls, Scope& inner) 
       RILL_CHECK_OK(check_name(e.name, info, is_import, inner, at));
       RILL_CHECK_OK(check_visible(inner, extern_worst(e.type, inner), e.type.kind, is_import, at));
       push_extern(e.type, inner, is_import);
-      if (e.type.kind == ExternKind::Type) name_resource(e.name, inner);
+      if (e.type.kind == ExternKind::Type) name_resource(e.name, inner, is_import);
       info.sem = last_item(inner, e.type.kind);
       if (is_import) {
         inner.imports.emplace_back(e.name.name, info);

@@ -426,7 +426,7 @@ Result<void> validate_instance(const Instance& inst, Scope& scope, uint64_t offs
   std::vector<uint32_t> exported;  // type indices it exports
   for (const InlineExport& e : std::get<InstanceFromExports>(inst).exports) {
     RILL_CHECK_OK(check_index(scope, e.item.sort, e.item.index, offset));
-    RILL_CHECK_OK(check_name_syntax(e.name, info_of(e.item.sort, scope, e.item.index), offset));
+    RILL_CHECK_OK(check_inline_name(e.name, info_of(e.item.sort, scope, e.item.index), scope, offset));
     auto [prev, fresh] = keys.emplace(strongly_unique_key(e.name.name), e.name.name);
     if (!fresh) {
       return error_at(offset, "export name `" + e.name.name + "` conflicts with previous name `" +
@@ -639,7 +639,7 @@ Result<void> validate_import(const Import& imp, Scope& scope, uint64_t offset) {
   RILL_CHECK_OK(check_name(imp.name, info, true, scope, offset));
   push_extern(imp.type, scope, true);
   if (imp.type.kind == ExternKind::Type) {
-    name_resource(imp.name, scope);
+    name_resource(imp.name, scope, true);
     info.type_index = static_cast<uint32_t>(scope.types.size() - 1);
   }
   if (imp.type.kind == ExternKind::Func) info.type_index = imp.type.index;
@@ -698,13 +698,13 @@ Result<void> validate_export(const Export& e, Scope& scope, uint64_t offset) {
   RILL_CHECK_OK(check_name(e.name, info, false, scope, offset));
   if (e.type) {
     push_extern(*e.type, scope, false);
-    if (e.type->kind == ExternKind::Type) name_resource(e.name, scope);
+    if (e.type->kind == ExternKind::Type) name_resource(e.name, scope, false);
     info.sem = last_item(scope, e.type->kind);
   } else if (e.item.sort.kind == SortKind::Type) {
     scope.types.push_back(scope.types[e.item.index]);
     scope.types.back().name = Vis::Exported;
     name_sem(scope.types.back().sem, Vis::Exported, scope);
-    name_resource(e.name, scope);
+    name_resource(e.name, scope, false);
   } else {
     push_unknown(scope, e.item.sort);
     set_export_sem(scope, e.item.sort, info.sem.type);
