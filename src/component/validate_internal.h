@@ -1,7 +1,8 @@
 // Shared state of the component validator: one Scope per component, component type or instance
-// type, holding every index space as it is built in definition order. Entries that cannot be
-// resolved cheaply (e.g. a type aliased out of an imported instance) are Unknown, and every check
-// treats Unknown as "could be right", so gaps in resolution never reject a valid component.
+// type, holding every index space as it is built in definition order. Entries also carry their
+// resolved type (validate_sem.h) for subtyping and resource identity. Entries that cannot be
+// resolved are Unknown, and every check treats Unknown as "could be right", so gaps in
+// resolution never reject a valid component.
 #pragma once
 
 #include <cstdint>

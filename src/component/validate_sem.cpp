@@ -4,6 +4,7 @@
 #include "rill/component/validate_sem.h"
 
 #include <algorithm>
+#include <set>
 #include <string>
 
 #include "rill/component/validate_internal.h"
@@ -26,6 +27,7 @@ SemPtr sem_resource(SemKind kind, uint32_t id) {
   auto t = std::make_shared<SemType>();
   t->kind = kind;
   t->resource = id;
+  t->has_nominal = true;
   return t;
 }
 
@@ -104,8 +106,12 @@ const SemExtern* find_extern(const SemExterns& es, std::string_view name) {
 
 }  // namespace
 
-void collect_renaming(const SemExtern& want, const SemExtern& got,
-                      const std::vector<uint32_t>& abstract, ResourceMap& map) {
+namespace {
+
+using PairSet = std::set<std::pair<const SemType*, const SemType*>>;
+
+void collect(const SemExtern& want, const SemExtern& got, const std::vector<uint32_t>& abstract,
+             ResourceMap& map, PairSet& seen) {
   if (!want.type || !got.type || want.kind != got.kind) return;
   const SemType& w = *want.type;
   const SemType& g = *got.type;
@@ -115,9 +121,18 @@ void collect_renaming(const SemExtern& want, const SemExtern& got,
     return;
   }
   if (w.kind != SemKind::Instance || g.kind != SemKind::Instance) return;
+  if (!seen.emplace(&w, &g).second) return;
   for (const auto& [name, we] : w.exports) {
-    if (const SemExtern* ge = find_extern(g.exports, name)) collect_renaming(we, *ge, abstract, map);
+    if (const SemExtern* ge = find_extern(g.exports, name)) collect(we, *ge, abstract, map, seen);
   }
+}
+
+}  // namespace
+
+void collect_renaming(const SemExtern& want, const SemExtern& got,
+                      const std::vector<uint32_t>& abstract, ResourceMap& map) {
+  PairSet seen;
+  collect(want, got, abstract, map, seen);
 }
 
 const char* sem_extern_word(const SemExtern& e) {
@@ -292,10 +307,29 @@ std::optional<std::string> same_kind_mismatch(const SemType& w, const SemType& g
 
 }  // namespace
 
+namespace {
+/// Pairs of nodes already found equal in the outermost sem_mismatch running on this thread:
+/// types are DAGs (a tuple of two uses of one type, nested), so without it a comparison could
+/// take time exponential in the component's size.
+thread_local std::set<std::pair<const SemType*, const SemType*>>* t_equal = nullptr;
+}  // namespace
+
 std::optional<std::string> sem_mismatch(const SemPtr& want, const SemPtr& got) {
   if (!want || !got || want->kind == SemKind::Unknown || got->kind == SemKind::Unknown)
     return std::nullopt;
-  if (want->kind == got->kind) return same_kind_mismatch(*want, *got);
+  if (want == got) return std::nullopt;
+  if (want->kind == got->kind) {
+    std::set<std::pair<const SemType*, const SemType*>> local;
+    const bool outermost = t_equal == nullptr;
+    if (outermost) t_equal = &local;
+    std::optional<std::string> m;
+    if (!t_equal->count({want.get(), got.get()})) {
+      m = same_kind_mismatch(*want, *got);
+      if (!m) t_equal->emplace(want.get(), got.get());
+    }
+    if (outermost) t_equal = nullptr;
+    return m;
+  }
   auto word = [](const SemType& t) {
     return t.kind == SemKind::Prim ? to_string(t.prim) : sem_name(t.kind);
   };
@@ -360,26 +394,17 @@ bool sem_is_nominal(const SemPtr& t) {
   }
 }
 
-bool sem_has_nominal(const SemPtr& t) {
-  if (!t) return false;
-  switch (t->kind) {
-    case SemKind::Record:
-    case SemKind::Variant:
-    case SemKind::Enum:
-    case SemKind::Flags:
-    case SemKind::Resource:
-    case SemKind::Own:
-    case SemKind::Borrow: return true;
-    default: break;
-  }
-  if (sem_has_nominal(t->result)) return true;
-  if (std::any_of(t->elems.begin(), t->elems.end(), [](const SemPtr& e) { return sem_has_nominal(e); }))
-    return true;
+bool sem_has_nominal(const SemPtr& t) { return t && t->has_nominal; }
+
+SemPtr sem_finish(std::shared_ptr<SemType> t) {
   auto any = [](const SemExterns& es) {
-    return std::any_of(es.begin(), es.end(),
-                       [](const auto& e) { return sem_has_nominal(e.second.type); });
+    return std::any_of(es.begin(), es.end(), [](const auto& e) { return sem_has_nominal(e.second.type); });
   };
-  return any(t->imports) || any(t->exports);
+  t->has_nominal = sem_is_nominal(t) || t->kind == SemKind::Own || t->kind == SemKind::Borrow ||
+                   sem_has_nominal(t->result) ||
+                   std::any_of(t->elems.begin(), t->elems.end(), sem_has_nominal) ||
+                   any(t->imports) || any(t->exports);
+  return t;
 }
 
 SemPtr sem_of(ValType t, const Scope& scope) {
@@ -448,7 +473,7 @@ SemPtr sem_defval(const DefValType& dv, const Scope& scope) {
     v(m->key);
     v(m->value);
   }
-  return t;
+  return sem_finish(std::move(t));
 }
 
 SemPtr sem_func(const FuncType& ft, const Scope& scope) {
@@ -460,7 +485,7 @@ SemPtr sem_func(const FuncType& ft, const Scope& scope) {
     t->elems.push_back(sem_of(p.type, scope));
   }
   if (ft.result) t->result = sem_of(*ft.result, scope);
-  return t;
+  return sem_finish(std::move(t));
 }
 
 namespace {
@@ -484,7 +509,7 @@ SemPtr sem_instance_of(const Scope& inner) {
   t->kind = SemKind::Instance;
   t->exports = externs_of(inner.exports);
   t->defined.assign(inner.created.begin(), inner.created.end());
-  return t;
+  return sem_finish(std::move(t));
 }
 
 SemPtr sem_component_of(const Scope& inner) {
@@ -496,7 +521,7 @@ SemPtr sem_component_of(const Scope& inner) {
   for (uint32_t r : inner.created) {
     if (!inner.imported_resources.count(r)) t->defined.push_back(r);
   }
-  return t;
+  return sem_finish(std::move(t));
 }
 
 SemExtern sem_item(const Scope& scope, ExternKind kind, uint32_t index) {
@@ -560,56 +585,79 @@ InstanceInfo instance_from_sem(const SemPtr& t) {
 
 namespace {
 
-/// The name {t} (a nominal type) has in {scope}; records, variants, ... are found by structure.
-Vis named_vis(const SemPtr& t, const Scope& scope, const std::vector<SemPtr>& also) {
-  const bool by_id = t->kind == SemKind::Resource || t->kind == SemKind::Own ||
-                     t->kind == SemKind::Borrow;
-  auto same = [&](const SemPtr& n) {
-    if (by_id) return n->kind == SemKind::Resource && n->resource == t->resource;
-    return n->kind == t->kind && !sem_mismatch(n, t);
-  };
-  if (std::any_of(also.begin(), also.end(), same)) return Vis::Exported;
-  if (by_id) {
-    auto it = scope.named_resources.find(t->resource);
-    return it == scope.named_resources.end() ? Vis::None : it->second;
+/// Judges the names types refer to in one scope; {memo} keeps it linear in the size of a DAG.
+class VisJudge {
+ public:
+  VisJudge(const Scope& scope, std::vector<SemPtr> also) : scope_(scope), also_(std::move(also)) {}
+
+  Vis of(const SemPtr& t) {
+    if (!t || !t->has_nominal) return Vis::Imported;
+    if (sem_is_nominal(t) || t->kind == SemKind::Own || t->kind == SemKind::Borrow) return named(t);
+    return children(t);
   }
-  Vis best = Vis::None;
-  for (const auto& [n, v] : scope.named_types) {
-    if (v < best && same(n)) best = v;
-  }
-  return best;
-}
 
-Vis children_vis(const SemPtr& t, const Scope& scope, const std::vector<SemPtr>& also);
-
-Vis vis_of(const SemPtr& t, const Scope& scope, const std::vector<SemPtr>& also) {
-  if (!t) return Vis::Imported;
-  if (sem_is_nominal(t) || t->kind == SemKind::Own || t->kind == SemKind::Borrow)
-    return named_vis(t, scope, also);
-  return children_vis(t, scope, also);
-}
-
-Vis children_vis(const SemPtr& t, const Scope& scope, const std::vector<SemPtr>& also) {
-  Vis w = Vis::Imported;
-  for (const SemPtr& e : t->elems) w = std::max(w, vis_of(e, scope, also));
-  w = std::max(w, vis_of(t->result, scope, also));
-  for (const auto& [n, e] : t->imports) w = std::max(w, vis_of(e.type, scope, also));
-  for (const auto& [n, e] : t->exports) {
-    if (e.kind == ExternKind::Type && e.type && sem_is_nominal(e.type)) {
-      w = std::max(w, children_vis(e.type, scope, also));
-      continue;
+  /// The weakest name {t}'s parts refer to.
+  Vis children(const SemPtr& t) {
+    if (auto m = memo_.find(t.get()); m != memo_.end()) return m->second;
+    Vis w = Vis::Imported;
+    for (const SemPtr& e : t->elems) w = std::max(w, of(e));
+    w = std::max(w, of(t->result));
+    for (const auto& [n, e] : t->imports) w = std::max(w, of(e.type));
+    for (const auto& [n, e] : t->exports) {
+      const bool own_type = e.kind == ExternKind::Type && sem_is_nominal(e.type);
+      w = std::max(w, own_type ? children(e.type) : of(e.type));
     }
-    w = std::max(w, vis_of(e.type, scope, also));
+    memo_.emplace(t.get(), w);
+    return w;
   }
-  return w;
-}
+
+ private:
+  /// The name nominal {t} has; records, variants, ... are found by structure.
+  Vis named(const SemPtr& t) {
+    const bool by_id = t->kind == SemKind::Resource || t->kind == SemKind::Own ||
+                       t->kind == SemKind::Borrow;
+    auto same = [&](const SemPtr& n) {
+      if (by_id) return n->kind == SemKind::Resource && n->resource == t->resource;
+      return n->kind == t->kind && !sem_mismatch(n, t);
+    };
+    if (std::any_of(also_.begin(), also_.end(), same)) return Vis::Exported;
+    if (by_id) {
+      auto it = scope_.named_resources.find(t->resource);
+      return it == scope_.named_resources.end() ? Vis::None : it->second;
+    }
+    Vis best = Vis::None;
+    for (const auto& [n, v] : scope_.named_types) {
+      if (v < best && same(n)) best = v;
+    }
+    return best;
+  }
+
+  const Scope& scope_;
+  std::vector<SemPtr> also_;
+  std::map<const SemType*, Vis> memo_;
+};
 
 /// The types an instance type exports (and its instances export), which its export names.
-void exported_types(const SemPtr& t, std::vector<SemPtr>& out) {
-  if (!t || t->kind != SemKind::Instance) return;
+void exported_types(const SemPtr& t, std::vector<SemPtr>& out, std::set<const SemType*>& seen) {
+  if (!t || t->kind != SemKind::Instance || !seen.insert(t.get()).second) return;
   for (const auto& [n, e] : t->exports) {
     if (e.kind == ExternKind::Type && e.type) out.push_back(e.type);
-    if (e.kind == ExternKind::Instance) exported_types(e.type, out);
+    if (e.kind == ExternKind::Instance) exported_types(e.type, out, seen);
+  }
+}
+
+void name_all(const SemPtr& t, Vis vis, Scope& scope, std::set<const SemType*>& seen) {
+  if (!t) return;
+  if (t->kind == SemKind::Resource) {
+    auto [it, fresh] = scope.named_resources.emplace(t->resource, vis);
+    if (!fresh) it->second = std::min(it->second, vis);
+  } else if (sem_is_nominal(t)) {
+    scope.named_types.emplace_back(t, vis);
+  } else if (t->kind == SemKind::Instance && seen.insert(t.get()).second) {
+    for (const auto& [n, e] : t->exports) {
+      if (e.kind == ExternKind::Type || e.kind == ExternKind::Instance)
+        name_all(e.type, vis, scope, seen);
+    }
   }
 }
 
@@ -617,27 +665,19 @@ void exported_types(const SemPtr& t, std::vector<SemPtr>& out) {
 
 Vis sem_vis(const SemPtr& t, const Scope& scope) {
   std::vector<SemPtr> own;
-  exported_types(t, own);
-  return vis_of(t, scope, own);
+  std::set<const SemType*> seen;
+  exported_types(t, own, seen);
+  return VisJudge(scope, std::move(own)).of(t);
 }
 
 Vis sem_children_vis(const SemPtr& t, const Scope& scope) {
   if (!t) return Vis::Imported;
-  return children_vis(t, scope, {});
+  return VisJudge(scope, {}).children(t);
 }
 
 void name_sem(const SemPtr& t, Vis vis, Scope& scope) {
-  if (!t) return;
-  if (t->kind == SemKind::Resource) {
-    auto [it, fresh] = scope.named_resources.emplace(t->resource, vis);
-    if (!fresh) it->second = std::min(it->second, vis);
-  } else if (sem_is_nominal(t)) {
-    scope.named_types.emplace_back(t, vis);
-  } else if (t->kind == SemKind::Instance) {
-    for (const auto& [n, e] : t->exports) {
-      if (e.kind == ExternKind::Type || e.kind == ExternKind::Instance) name_sem(e.type, vis, scope);
-    }
-  }
+  std::set<const SemType*> seen;
+  name_all(t, vis, scope, seen);
 }
 
 }  // namespace rill::component::detail

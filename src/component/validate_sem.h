@@ -65,6 +65,7 @@ struct SemType {
   SemPtr result;                   ///< Func
   std::optional<uint32_t> length;  ///< List
   bool async = false;              ///< Func
+  bool has_nominal = false;        ///< it or a part is nominal or a handle (sem_has_nominal)
   uint32_t resource = 0;           ///< Own, Borrow, Resource: the resource's identity
   SemExterns imports;              ///< Component
   SemExterns exports;              ///< Instance, Component
@@ -83,6 +84,8 @@ SemPtr sem_unknown();
 SemPtr sem_prim(PrimValType p);
 /// A handle or resource type of resource {id}.
 SemPtr sem_resource(SemKind kind, uint32_t id);
+/// {t}, a node whose parts are final, with its has_nominal set.
+SemPtr sem_finish(std::shared_ptr<SemType> t);
 /// {t} with its resources renamed by {map} (shares unchanged parts).
 SemPtr substitute(const SemPtr& t, const ResourceMap& map);
 /// {e} with its resources renamed by {map}.

@@ -372,7 +372,7 @@ Result<InstanceInfo> instantiate_sem(const SemType& c,
   auto exports = std::make_shared<SemType>();
   exports->kind = SemKind::Instance;
   exports->exports = c.exports;
-  return instance_from_sem(substitute(exports, map));
+  return instance_from_sem(substitute(sem_finish(std::move(exports)), map));
 }
 
 Result<void> validate_instantiate(const Instantiate& in, Scope& scope, uint64_t offset) {
@@ -449,7 +449,7 @@ Result<void> validate_instance(const Instance& inst, Scope& scope, uint64_t offs
         info.resources.erase(it);
     }
   }
-  info.sem = std::move(sem);
+  info.sem = sem_finish(std::move(sem));
   // The types it exports are named by it (as is what they refer to, when exported too).
   info.vis_by_sem = true;
   scope.instances.push_back(std::move(info));
