@@ -264,7 +264,7 @@ Result<void> check_name(const ExternName& n, ExternInfo info, bool is_import, Sc
 /// Core import matching (core spec "Import Subtyping"): why {got} does not match {want}.
 std::optional<std::string> core_mismatch(const CoreExportInfo& want, const CoreExportInfo& got);
 
-// validate_sem.cpp: resolved types of the index spaces
+// validate_sem_scope.cpp: resolved types of the index spaces
 /// The resolved type of valtype {t} in {scope}.
 SemPtr sem_of(ValType t, const Scope& scope);
 /// The resolved type of a defvaltype / function type defined in {scope}.

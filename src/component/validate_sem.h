@@ -1,7 +1,7 @@
 // Resolved ("semantic") types of the component validator: types with every index replaced by
 // what it names, and resources by their identity, so types from different scopes compare
 // directly. Instantiation substitutes resource identities in them (Explainer.md "Subtyping",
-// "Type Definitions" generativity). Building them from the binary's types is validate_types.cpp's.
+// "Type Definitions" generativity). Building them from a scope is validate_sem_scope.cpp's.
 #pragma once
 
 #include <cstdint>
