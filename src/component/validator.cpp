@@ -400,7 +400,7 @@ Result<void> validate_instantiate(const Instantiate& in, Scope& scope, uint64_t 
     }
   }
   InstanceInfo made;
-  if (c.sem) {
+  if (c.sem && c.sem->kind == SemKind::Component) {
     RILL_TRY(made, instantiate_sem(*c.sem, args, scope, offset));
   } else {
     made.known = c.known;
