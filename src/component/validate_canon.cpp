@@ -235,7 +235,7 @@ Result<void> validate_lift(const Canon& c, Scope& scope, uint64_t offset) {
                     "type index " + std::to_string(idx(c.func_type)) + " is not a function type");
   }
   RILL_TRY(Opts opts, read_opts(c.opts, scope, offset));
-  scope.funcs.push_back(FuncEntry{te.func, te.scope, te.resources, te.worst});
+  scope.funcs.push_back(FuncEntry{te.func, te.scope, te.resources, te.worst, te.sem, false});
   if (!te.func || !te.scope) return {};
   const FuncType& ft = *te.func;
   if (opts.async && !ft.async)

@@ -1,7 +1,8 @@
 // Shared state of the component validator: one Scope per component, component type or instance
-// type, holding every index space as it is built in definition order. Entries that cannot be
-// resolved cheaply (e.g. a type aliased out of an imported instance) are Unknown, and every check
-// treats Unknown as "could be right", so gaps in resolution never reject a valid component.
+// type, holding every index space as it is built in definition order. Entries also carry their
+// resolved type (validate_sem.h) for subtyping and resource identity. Entries that cannot be
+// resolved are Unknown, and every check treats Unknown as "could be right", so gaps in
+// resolution never reject a valid component.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 
 #include "rill/base/result.h"
 #include "rill/component/component.h"
+#include "rill/component/validate_sem.h"
 
 namespace rill::component::detail {
 
@@ -51,15 +53,18 @@ struct TypeEntry {
   uint32_t align = 1;  ///< Defined: alignment(t, 'i64')
   Vis name = Vis::Imported;     ///< this index's own external name (see Vis)
   Vis worst = Vis::Imported;    ///< the weakest name of the nominal types it refers to
+  SemPtr sem;                   ///< the resolved type (null when unknown)
   bool has_resource() const { return !resources.empty(); }
   /// Resources, records, variants, enums and flags need a name where they are used.
   bool nominal() const {
     if (kind == TypeKind::Resource) return true;
-    return kind == TypeKind::Defined && defined &&
-           (std::holds_alternative<RecordType>(*defined) ||
-            std::holds_alternative<VariantType>(*defined) ||
-            std::holds_alternative<EnumType>(*defined) ||
-            std::holds_alternative<FlagsType>(*defined));
+    if (kind == TypeKind::Defined && defined) {
+      return std::holds_alternative<RecordType>(*defined) ||
+             std::holds_alternative<VariantType>(*defined) ||
+             std::holds_alternative<EnumType>(*defined) ||
+             std::holds_alternative<FlagsType>(*defined);
+    }
+    return sem_is_nominal(sem);
   }
   /// What a reference to this type requires.
   Vis ref_vis() const { return nominal() ? name : worst; }
@@ -116,6 +121,7 @@ struct ExternInfo {
   /// Imports of a nested component: the type index the import added (Type) or its function
   /// type's index (Func), in ComponentInfo::scope.
   std::optional<uint32_t> type_index;
+  SemExtern sem;  ///< its resolved type
 };
 /// A component instance: its exports when known.
 struct InstanceInfo {
@@ -123,6 +129,9 @@ struct InstanceInfo {
   /// One of our own resources went into it (as an instantiation argument or inline export),
   /// so a resource aliased out of it may be ours: resource.new/rep stay allowed.
   bool maybe_local_resources = false;
+  bool imported = false;  ///< an import or aliased out of one: the types it exports are named
+  SemPtr sem;             ///< its resolved instance type (null when unknown)
+  bool vis_by_sem = false;  ///< {worst} is judged from {sem} where it is used (sem_vis)
   Vis worst = Vis::Imported;  ///< the weakest name its type refers to
   Resources resources;  ///< resources its type refers to (when imported)
   std::map<std::string, ExternInfo, std::less<>> exports;
@@ -131,6 +140,7 @@ struct InstanceInfo {
 struct ComponentInfo {
   bool known = false;
   std::shared_ptr<const Scope> scope;  ///< a nested definition's index spaces (for its imports)
+  SemPtr sem;                          ///< its resolved component type (null when unknown)
   Vis worst = Vis::Imported;  ///< the weakest name its type refers to
   Resources resources;  ///< resources its type refers to (when imported)
   std::vector<std::pair<std::string, ExternInfo>> imports;
@@ -142,6 +152,8 @@ struct FuncEntry {
   const Scope* scope = nullptr;
   Resources resources;  ///< resources its type refers to
   Vis worst = Vis::Imported;  ///< the weakest name its type refers to
+  SemPtr sem;                 ///< its resolved function type (null when unknown)
+  bool vis_by_sem = false;    ///< {worst} is judged from {sem} where it is used (sem_vis)
 };
 
 /// One scope's index spaces (Binary.md "outer aliases": a component, component type or
@@ -158,6 +170,9 @@ struct Scope {
   uint32_t root_next_resource = 0;
   std::set<uint32_t> created;  ///< resources given their identity in this scope
   std::set<uint32_t> outer;    ///< resources a type scope reaches through outer aliases
+  std::set<uint32_t> imported_resources;  ///< resources its imports introduce (abstract ones)
+  std::map<uint32_t, Vis> named_resources;  ///< resources imported or exported under a name
+  std::vector<std::pair<SemPtr, Vis>> named_types;  ///< records, variants, ... likewise
   Vis outer_worst = Vis::Imported;  ///< the weakest name a type scope reaches by outer aliases
 
   /// A fresh resource identity, created in this scope.
@@ -185,7 +200,10 @@ struct Scope {
   std::map<std::string, std::string> import_keys;  ///< strongly-unique key -> import name
   std::map<std::string, std::string> export_keys;  ///< ... and of exports
   std::set<std::string> resource_names;  ///< plain names of resource imports/exports
-  std::map<uint32_t, std::string> resource_labels;  ///< resource identity -> that name
+  /// Resource identity -> the plain name an import (or an export) gives it; annotated import
+  /// names look in the first, export names in the second.
+  std::map<uint32_t, std::string> import_labels;
+  std::map<uint32_t, std::string> export_labels;
   std::vector<std::pair<std::string, ExternInfo>> imports;
   std::map<std::string, ExternInfo, std::less<>> exports;
 
@@ -217,9 +235,17 @@ Result<void> check_visible(Scope& scope, Vis worst, ExternKind kind, bool is_imp
 Result<void> check_name_syntax(const ExternName& n, ExternInfo info, uint64_t offset);
 /// After an import/export of a type was added: a resource named by a plain label gets that
 /// name (for [constructor]/[method]/[static] names).
-void name_resource(const ExternName& n, Scope& scope);
+void name_resource(const ExternName& n, Scope& scope, bool is_import);
+/// An inline instance export's name: its grammar, and annotated names against the resources
+/// the component's exports name.
+Result<void> check_inline_name(const ExternName& n, ExternInfo info, const Scope& scope,
+                               uint64_t offset);
 /// Adds the item an import/export declaration of type {t} introduces to {scope}.
 void push_extern(const ExternType& t, Scope& scope, bool is_import);
+/// The resolved type of the item an import/export of kind {kind} just added to {scope}.
+SemExtern last_item(const Scope& scope, ExternKind kind);
+/// The index-space sort of extern kind {kind} (not Value).
+Sort sort_of(ExternKind kind);
 /// The weakest name the type of an import/export of {t} refers to.
 Vis extern_worst(const ExternType& t, const Scope& scope);
 /// The resolved defvaltype behind {t} (nullptr for primitives and unresolved types).
@@ -235,13 +261,33 @@ Result<void> validate_alias(const Alias& a, Scope& scope, uint64_t offset);
 Result<void> check_name(const ExternName& n, ExternInfo info, bool is_import, Scope& scope,
                         uint64_t offset);
 
-// validate_subtype.cpp
-/// Why value type {got} (in {gs}) does not match {want} (in {ws}), or nullopt when it does.
-std::optional<std::string> valtype_mismatch(ValType want, const Scope& ws, ValType got,
-                                            const Scope& gs);
-/// Why function type {got} does not match {want}, or nullopt when it does.
-std::optional<std::string> func_mismatch(const FuncType& want, const Scope& ws,
-                                         const FuncType& got, const Scope& gs);
+/// Core import matching (core spec "Import Subtyping"): why {got} does not match {want}.
+std::optional<std::string> core_mismatch(const CoreExportInfo& want, const CoreExportInfo& got);
+
+// validate_sem_scope.cpp: resolved types of the index spaces
+/// The resolved type of valtype {t} in {scope}.
+SemPtr sem_of(ValType t, const Scope& scope);
+/// The resolved type of a defvaltype / function type defined in {scope}.
+SemPtr sem_defval(const DefValType& dv, const Scope& scope);
+SemPtr sem_func(const FuncType& ft, const Scope& scope);
+/// The resolved instance or component type of a finished type scope or nested component.
+SemPtr sem_instance_of(const Scope& inner);
+SemPtr sem_component_of(const Scope& inner);
+/// The resolved type of item {index} of extern kind {kind} in {scope}.
+SemExtern sem_item(const Scope& scope, ExternKind kind, uint32_t index);
+/// {t} (an instance type) with the resources it defines made fresh in {scope}.
+SemPtr freshen(const SemPtr& t, Scope& scope, bool is_import);
+/// An instance's index-space entry for resolved instance type {t}.
+InstanceInfo instance_from_sem(const SemPtr& t);
+/// An export's entry for its resolved type.
+ExternInfo extern_from_sem(const SemExtern& e);
+/// The weakest name a type resolved as {t} refers to in {scope} (Explainer.md "External
+/// Visibility of Types"), judged by identity: resources by id, the other nominal types by node.
+Vis sem_vis(const SemPtr& t, const Scope& scope);
+/// The weakest name the parts of {t} refer to (not {t}'s own).
+Vis sem_children_vis(const SemPtr& t, const Scope& scope);
+/// Records that the type {t} (or, for an instance, each type it exports) has a name of {vis} in {scope}.
+void name_sem(const SemPtr& t, Vis vis, Scope& scope);
 
 // validate_canon.cpp
 /// Validates a canonical definition and adds what it defines to {scope}.

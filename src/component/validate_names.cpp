@@ -54,12 +54,14 @@ const TypeEntry* constructor_target(ValType t, const Scope& scope) {
   return handle_target(*r->ok, *where, false);
 }
 
-/// {e} is resource {label} in {scope}; errors say so in wasm-tools' words.
-Result<void> check_resource_label(const TypeEntry* e, std::string_view label, const Scope& scope,
+using Labels = std::map<uint32_t, std::string>;
+
+/// {e} is resource {label} in {labels}; errors say so in wasm-tools' words.
+Result<void> check_resource_label(const TypeEntry* e, std::string_view label, const Labels& labels,
                                   uint64_t offset) {
   if (!e || e->kind != TypeKind::Resource || e->resources.empty()) return {};
-  auto it = scope.resource_labels.find(e->resources.front());
-  if (it == scope.resource_labels.end())
+  auto it = labels.find(e->resources.front());
+  if (it == labels.end())
     return error_at(offset, "resource used in function does not have a name in this context");
   if (it->second != label) {
     return error_at(offset, "function does not match expected resource name `" + it->second +
@@ -69,7 +71,7 @@ Result<void> check_resource_label(const TypeEntry* e, std::string_view label, co
 }
 
 Result<void> check_constructor(const FuncType& ft, const Scope& fs, std::string_view label,
-                               const Scope& scope, uint64_t offset) {
+                               const Labels& labels, uint64_t offset) {
   if (!ft.result) return error_at(offset, "function should return one value");
   const TypeEntry* e = constructor_target(*ft.result, fs);
   const Scope* where = &fs;
@@ -78,11 +80,11 @@ Result<void> check_constructor(const FuncType& ft, const Scope& fs, std::string_
   }
   if (!e && ft.result->is_prim())
     return error_at(offset, "function should return `(own $T)` or `(result (own $T))`");
-  return check_resource_label(e, label, scope, offset);
+  return check_resource_label(e, label, labels, offset);
 }
 
 Result<void> check_method(const FuncType& ft, const Scope& fs, std::string_view label,
-                          const Scope& scope, uint64_t offset) {
+                          const Labels& labels, uint64_t offset) {
   if (ft.params.empty()) return error_at(offset, "method should have at least one argument");
   if (ft.params[0].label != "self")
     return error_at(offset, "method should have a first argument called `self`");
@@ -91,11 +93,11 @@ Result<void> check_method(const FuncType& ft, const Scope& fs, std::string_view 
   const Scope* where = &fs;
   if (!e && (self.is_prim() || resolve(self, fs, &where)))
     return error_at(offset, "method should take a first argument of `(borrow $T)`");
-  return check_resource_label(e, label, scope, offset);
+  return check_resource_label(e, label, labels, offset);
 }
 
 Result<void> check_annotated(const ParsedName& parsed, ExternInfo info, const Scope& scope,
-                             const std::string& name, uint64_t offset) {
+                             const Labels& labels, const std::string& name, uint64_t offset) {
   if (parsed.kind == NameKind::Label || parsed.kind == NameKind::Interface) return {};
   if (info.kind != ExternKind::Func)
     return error_at(offset, "name `" + name + "` is not a func");
@@ -106,8 +108,8 @@ Result<void> check_annotated(const ParsedName& parsed, ExternInfo info, const Sc
   }
   if (!info.func || !info.func_scope) return {};
   if (parsed.kind == NameKind::Constructor)
-    return check_constructor(*info.func, *info.func_scope, parsed.label, scope, offset);
-  return check_method(*info.func, *info.func_scope, parsed.label, scope, offset);
+    return check_constructor(*info.func, *info.func_scope, parsed.label, labels, offset);
+  return check_method(*info.func, *info.func_scope, parsed.label, labels, offset);
 }
 
 }  // namespace
@@ -128,7 +130,8 @@ Result<void> check_name(const ExternName& n, ExternInfo info, bool is_import, Sc
   RILL_CHECK_OK(check_name_syntax(n, info, offset));
   auto parsed = parse_extern_name(n.name, n.offset);
   if (!parsed) return std::move(parsed).error();
-  RILL_CHECK_OK(check_annotated(*parsed, info, scope, n.name, offset));
+  const Labels& labels = is_import ? scope.import_labels : scope.export_labels;
+  RILL_CHECK_OK(check_annotated(*parsed, info, scope, labels, n.name, offset));
   auto& keys = is_import ? scope.import_keys : scope.export_keys;
   auto [it, fresh] = keys.emplace(strongly_unique_key(n.name), n.name);
   if (!fresh) {
@@ -138,14 +141,24 @@ Result<void> check_name(const ExternName& n, ExternInfo info, bool is_import, Sc
   return {};
 }
 
-void name_resource(const ExternName& n, Scope& scope) {
+Result<void> check_inline_name(const ExternName& n, ExternInfo info, const Scope& scope,
+                               uint64_t offset) {
+  RILL_CHECK_OK(check_name_syntax(n, info, offset));
+  auto parsed = parse_extern_name(n.name, n.offset);
+  if (!parsed) return std::move(parsed).error();
+  if (parsed->kind == NameKind::Static) return {};
+  return check_annotated(*parsed, info, scope, scope.export_labels, n.name, offset);
+}
+
+void name_resource(const ExternName& n, Scope& scope, bool is_import) {
   if (scope.types.empty()) return;
   const TypeEntry& e = scope.types.back();
   if (e.kind != TypeKind::Resource) return;
   auto parsed = parse_extern_name(n.name, n.offset);
   if (!parsed || parsed->kind != NameKind::Label) return;
   scope.resource_names.insert(std::string(parsed->label));
-  if (!e.resources.empty()) scope.resource_labels[e.resources.front()] = std::string(parsed->label);
+  auto& labels = is_import ? scope.import_labels : scope.export_labels;
+  if (!e.resources.empty()) labels[e.resources.front()] = std::string(parsed->label);
 }
 
 }  // namespace rill::component::detail

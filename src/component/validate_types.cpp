@@ -187,7 +187,8 @@ Result<void> check_type_decls(const std::vector<TypeDecl>& decls, Scope& inner) 
       RILL_CHECK_OK(check_name(e.name, info, is_import, inner, at));
       RILL_CHECK_OK(check_visible(inner, extern_worst(e.type, inner), e.type.kind, is_import, at));
       push_extern(e.type, inner, is_import);
-      if (e.type.kind == ExternKind::Type) name_resource(e.name, inner);
+      if (e.type.kind == ExternKind::Type) name_resource(e.name, inner, is_import);
+      info.sem = last_item(inner, e.type.kind);
       if (is_import) {
         inner.imports.emplace_back(e.name.name, info);
       } else {
@@ -359,6 +360,7 @@ Result<TypeEntry> check_resource(const ResourceType& r, Scope& scope, uint64_t o
       return error_at(offset, "wrong signature for a destructor");
   }
   TypeEntry e = type_entry(TypeKind::Resource, &scope, {scope.fresh_resource()});
+  e.sem = sem_resource(SemKind::Resource, e.resources.front());
   e.local_resource = true;
   e.name = Vis::None;
   return e;
@@ -508,6 +510,7 @@ Result<TypeEntry> validate_type(const Type& t, Scope& scope, uint64_t offset) {
     RILL_TRY(Resources res, check_defval(*dv, scope, offset));
     TypeEntry e = type_entry(TypeKind::Defined, &scope, res);
     e.defined = dv;
+    e.sem = sem_defval(*dv, scope);
     e.name = Vis::None;
     e.worst = defval_worst(*dv, scope);
     const Layout l = layout(*dv, scope);
@@ -524,6 +527,7 @@ Result<TypeEntry> validate_type(const Type& t, Scope& scope, uint64_t offset) {
     RILL_TRY(Resources res, check_func_type(*ft, scope, offset));
     TypeEntry e = type_entry(TypeKind::Func, &scope, res);
     e.func = ft;
+    e.sem = sem_func(*ft, scope);
     e.name = Vis::None;
     for (const auto& p : ft->params) e.worst = std::max(e.worst, ref_vis(p.type, scope));
     if (ft->result) e.worst = std::max(e.worst, ref_vis(*ft->result, scope));
@@ -534,6 +538,7 @@ Result<TypeEntry> validate_type(const Type& t, Scope& scope, uint64_t offset) {
     RILL_CHECK_OK(check_type_decls(ct->decls, inner));
     TypeEntry e = type_entry(TypeKind::Component, &scope, reached_resources(inner, scope));
     e.component = ct;
+    e.sem = sem_component_of(inner);
     e.name = Vis::None;
     e.worst = inner.outer_worst;
     return e;
@@ -543,6 +548,7 @@ Result<TypeEntry> validate_type(const Type& t, Scope& scope, uint64_t offset) {
     RILL_CHECK_OK(check_type_decls(it->decls, inner));
     TypeEntry e = type_entry(TypeKind::Instance, &scope, reached_resources(inner, scope));
     e.instance = it;
+    e.sem = sem_instance_of(inner);
     e.name = Vis::None;
     e.worst = inner.outer_worst;
     return e;
@@ -572,7 +578,7 @@ Result<std::vector<CoreTypeEntry>> validate_core_type(const CoreType& t, const S
 }
 
 Result<ExternInfo> check_extern_type(const ExternType& t, const Scope& scope, uint64_t offset) {
-  ExternInfo info{t.kind, TypeKind::Unknown, nullptr, nullptr, std::nullopt};
+  ExternInfo info{t.kind, TypeKind::Unknown, nullptr, nullptr, std::nullopt, {}};
   auto type_of = [&](TypeKind want, const char* what) -> Result<void> {
     RILL_CHECK_OK(check_index(scope, Sort{SortKind::Type}, t.index, offset));
     const TypeKind k = scope.types[t.index].kind;
@@ -624,7 +630,7 @@ Result<ExternInfo> check_extern_type(const ExternType& t, const Scope& scope, ui
 namespace {
 
 ExternInfo decl_info(const ExternType& t) {
-  ExternInfo info{t.kind, TypeKind::Unknown, nullptr, nullptr, std::nullopt};
+  ExternInfo info{t.kind, TypeKind::Unknown, nullptr, nullptr, std::nullopt, {}};
   if (t.kind == ExternKind::Type && t.type_bound.kind == TypeBound::Kind::SubResource)
     info.type_kind = TypeKind::Resource;
   return info;
@@ -648,7 +654,9 @@ void collect(const std::vector<TypeDecl>& decls, std::vector<std::pair<std::stri
 Result<void> check_visible(Scope& scope, Vis worst, ExternKind kind, bool is_import,
                            uint64_t offset) {
   if (worst <= (is_import ? Vis::Imported : Vis::Exported)) return {};
-  if (scope.kind != Scope::Kind::Component) {
+  // wasm-tools checks component types like components, but an instance type that breaks the
+  // rule only makes itself unusable by imports and exports.
+  if (scope.kind == Scope::Kind::InstanceType) {
     scope.outer_worst = Vis::None;
     return {};
   }
@@ -660,6 +668,11 @@ Result<void> check_visible(Scope& scope, Vis worst, ExternKind kind, bool is_imp
   return error_at(offset, std::string(what) + " not valid to be used as " +
                               (is_import ? "import" : "export") +
                               ": its type refers to a type without an external name");
+}
+
+SemExtern last_item(const Scope& scope, ExternKind kind) {
+  const uint32_t n = kind == ExternKind::Value ? 0 : scope.size(sort_of(kind));
+  return sem_item(scope, kind, n == 0 ? 0 : n - 1);
 }
 
 Vis extern_worst(const ExternType& t, const Scope& scope) {
@@ -684,23 +697,28 @@ void push_extern(const ExternType& t, Scope& scope, bool is_import) {
     }
     case ExternKind::Func: {
       const TypeEntry& e = scope.types[t.index];
-      scope.funcs.push_back(FuncEntry{e.func, e.scope, e.resources, e.worst});
+      scope.funcs.push_back(FuncEntry{e.func, e.scope, e.resources, e.worst, e.sem, false});
       return;
     }
     case ExternKind::Value: ++scope.values; return;
     case ExternKind::Type:
       if (t.type_bound.kind == TypeBound::Kind::SubResource) {
-        scope.types.push_back(type_entry(TypeKind::Resource, nullptr, {scope.fresh_resource()}));
+        const uint32_t id = scope.fresh_resource();
+        if (is_import) scope.imported_resources.insert(id);
+        scope.types.push_back(type_entry(TypeKind::Resource, nullptr, {id}));
+        scope.types.back().sem = sem_resource(SemKind::Resource, id);
       } else {
         scope.types.push_back(scope.types[idx(t.type_bound.index)]);
       }
       scope.types.back().name = name;
+      name_sem(scope.types.back().sem, name, scope);
       return;
     case ExternKind::Component: {
       const TypeEntry& e = scope.types[t.index];
       ComponentInfo info;
       info.resources = e.resources;
       info.worst = e.worst;
+      info.sem = e.sem;
       if (e.component) {
         info.known = true;
         collect(e.component->decls, &info.imports, info.exports);
@@ -711,12 +729,16 @@ void push_extern(const ExternType& t, Scope& scope, bool is_import) {
     case ExternKind::Instance: {
       const TypeEntry& e = scope.types[t.index];
       InstanceInfo info;
-      info.resources = e.resources;
-      info.worst = e.worst;
-      if (e.instance) {
+      if (e.sem) {
+        info = instance_from_sem(freshen(e.sem, scope, is_import));
+      } else if (e.instance) {
         info.known = true;
         collect(e.instance->decls, nullptr, info.exports);
       }
+      info.resources = e.resources;
+      info.worst = e.worst;
+      info.imported = is_import;
+      name_sem(info.sem, name, scope);
       scope.instances.push_back(std::move(info));
       return;
     }

@@ -40,6 +40,18 @@ uint32_t Scope::size(Sort s) const {
   return 0;
 }
 
+Sort sort_of(ExternKind kind) {
+  switch (kind) {
+    case ExternKind::CoreModule: return Sort{SortKind::Core, CoreSort::Module};
+    case ExternKind::Func: return Sort{SortKind::Func};
+    case ExternKind::Value: return Sort{SortKind::Value};
+    case ExternKind::Type: return Sort{SortKind::Type};
+    case ExternKind::Component: return Sort{SortKind::Component};
+    case ExternKind::Instance: return Sort{SortKind::Instance};
+  }
+  return Sort{};
+}
+
 namespace {
 /// A core sort as the core suite's messages say it ("unknown function 3").
 const char* core_word(CoreSort s) {
@@ -202,13 +214,17 @@ const char* core_sort_word(CoreSort s) {
   return "?";
 }
 
+}  // namespace
+
+namespace {
 bool limits_match(const wasm::Limits& actual, const wasm::Limits& expected) {
   if (actual.min < expected.min) return false;
   if (!expected.max) return true;
   return actual.max && *actual.max <= *expected.max;
 }
 
-/// Core import matching (core spec "Import Subtyping"): {got} must match {want}.
+}  // namespace
+
 std::optional<std::string> core_mismatch(const CoreExportInfo& want, const CoreExportInfo& got) {
   if (want.func && got.func && *want.func != *got.func) {
     return "expected: " + wasm::to_string(*want.func) + ", found " + wasm::to_string(*got.func);
@@ -234,6 +250,8 @@ std::optional<std::string> core_mismatch(const CoreExportInfo& want, const CoreE
   }
   return std::nullopt;
 }
+
+namespace {
 
 Result<void> check_core_arg(const CoreImportInfo& imp, const CoreInstanceInfo& inst,
                             uint64_t offset) {
@@ -294,7 +312,8 @@ Result<void> validate_core_instance(const CoreInstance& inst, Scope& scope, uint
 }
 
 ExternInfo info_of(Sort s, const Scope& scope, uint32_t index) {
-  ExternInfo info{extern_kind_of(s), TypeKind::Unknown, nullptr, nullptr, std::nullopt};
+  ExternInfo info{extern_kind_of(s), TypeKind::Unknown, nullptr, nullptr, std::nullopt,
+                  sem_item(scope, extern_kind_of(s), index)};
   if (s.kind == SortKind::Type) {
     info.type_kind = scope.types[index].kind;
     info.type_index = index;
@@ -321,31 +340,39 @@ Resources item_resources(const Scope& scope, Sort s, uint32_t i) {
 /// The weakest name item {i} of sort {s}'s type refers to.
 Vis item_worst(const Scope& scope, Sort s, uint32_t i) {
   switch (s.kind) {
-    case SortKind::Func: return scope.funcs[i].worst;
+    case SortKind::Func:
+      if (scope.funcs[i].vis_by_sem) return sem_vis(scope.funcs[i].sem, scope);
+      return scope.funcs[i].worst;
     case SortKind::Type: return scope.types[i].worst;
-    case SortKind::Instance: return scope.instances[i].worst;
+    case SortKind::Instance:
+      if (scope.instances[i].vis_by_sem) return sem_vis(scope.instances[i].sem, scope);
+      return scope.instances[i].worst;
     case SortKind::Component: return scope.components[i].worst;
     default: return Vis::Imported;
   }
 }
 
-/// Why instantiation argument {got} does not match import {want} of {c}, if it does not.
-std::optional<std::string> arg_mismatch(const ExternInfo& want, const ComponentInfo& c,
-                                        const ExternInfo& got, const Scope& scope) {
-  if (!c.scope || !want.type_index) return std::nullopt;
-  const TypeEntry& w = c.scope->types[*want.type_index];
-  if (want.kind == ExternKind::Func) {
-    if (!w.func || !w.scope || !got.func || !got.func_scope) return std::nullopt;
-    return func_mismatch(*w.func, *w.scope, *got.func, *got.func_scope);
+/// Binary.md "instantiate" on resolved types: the arguments' resources replace the ones the
+/// component imports, each argument must be a subtype of its import, and the resources the
+/// component defines are fresh in the instance it makes.
+Result<InstanceInfo> instantiate_sem(const SemType& c,
+                                     const std::map<std::string, ExternInfo, std::less<>>& args,
+                                     Scope& scope, uint64_t offset) {
+  ResourceMap map;
+  for (const auto& [name, want] : c.imports) {
+    auto a = args.find(name);
+    if (a == args.end()) return error_at(offset, "missing import named `" + name + "`");
+    collect_renaming(want, a->second.sem, c.imported, map);
   }
-  if (want.kind != ExternKind::Type) return std::nullopt;
-  if (w.kind == TypeKind::Resource && got.type_kind == TypeKind::Defined)
-    return "expected resource, found defined type";
-  if (w.kind == TypeKind::Defined && got.type_kind == TypeKind::Resource)
-    return "expected defined type, found resource";
-  if (w.kind != TypeKind::Defined || !got.type_index) return std::nullopt;
-  return valtype_mismatch(ValType::index(TypeIdx{*want.type_index}), *c.scope,
-                          ValType::index(TypeIdx{*got.type_index}), scope);
+  for (const auto& [name, want] : c.imports) {
+    if (auto m = sem_extern_mismatch(substitute(want, map), args.find(name)->second.sem))
+      return error_at(offset, "type mismatch for import `" + name + "`: " + *m);
+  }
+  for (uint32_t r : c.defined) map[r] = scope.fresh_resource();
+  auto exports = std::make_shared<SemType>();
+  exports->kind = SemKind::Instance;
+  exports->exports = c.exports;
+  return instance_from_sem(substitute(sem_finish(std::move(exports)), map));
 }
 
 Result<void> validate_instantiate(const Instantiate& in, Scope& scope, uint64_t offset) {
@@ -370,17 +397,20 @@ Result<void> validate_instantiate(const Instantiate& in, Scope& scope, uint64_t 
                                     to_string(want.kind) + ", found " +
                                     to_string(a->second.kind));
       }
-      if (auto m = arg_mismatch(want, c, a->second, scope))
-        return error_at(offset, "type mismatch for import `" + name + "`: " + *m);
     }
   }
   InstanceInfo made;
-  made.known = c.known;
+  if (c.sem && c.sem->kind == SemKind::Component) {
+    RILL_TRY(made, instantiate_sem(*c.sem, args, scope, offset));
+  } else {
+    made.known = c.known;
+    made.exports = c.exports;
+  }
   for (const InstantiateArg& a : in.args) {
     if (a.item.sort.kind == SortKind::Type && scope.types[a.item.index].local_resource)
       made.maybe_local_resources = true;
   }
-  made.exports = c.exports;
+  made.vis_by_sem = made.sem != nullptr;
   scope.instances.push_back(std::move(made));
   return {};
 }
@@ -390,17 +420,20 @@ Result<void> validate_instance(const Instance& inst, Scope& scope, uint64_t offs
     return validate_instantiate(*in, scope, offset);
   InstanceInfo info;
   info.known = true;
+  auto sem = std::make_shared<SemType>();
+  sem->kind = SemKind::Instance;
   std::map<std::string, std::string> keys;
   std::vector<uint32_t> exported;  // type indices it exports
   for (const InlineExport& e : std::get<InstanceFromExports>(inst).exports) {
     RILL_CHECK_OK(check_index(scope, e.item.sort, e.item.index, offset));
-    RILL_CHECK_OK(check_name_syntax(e.name, info_of(e.item.sort, scope, e.item.index), offset));
+    RILL_CHECK_OK(check_inline_name(e.name, info_of(e.item.sort, scope, e.item.index), scope, offset));
     auto [prev, fresh] = keys.emplace(strongly_unique_key(e.name.name), e.name.name);
     if (!fresh) {
       return error_at(offset, "export name `" + e.name.name + "` conflicts with previous name `" +
                                   prev->second + "`");
     }
     info.exports.emplace(e.name.name, info_of(e.item.sort, scope, e.item.index));
+    sem->exports.emplace_back(e.name.name, sem_item(scope, extern_kind_of(e.item.sort), e.item.index));
     add_resources(info.resources, item_resources(scope, e.item.sort, e.item.index));
     info.worst = std::max(info.worst, item_worst(scope, e.item.sort, e.item.index));
     if (e.item.sort.kind == SortKind::Type) {
@@ -416,6 +449,9 @@ Result<void> validate_instance(const Instance& inst, Scope& scope, uint64_t offs
         info.resources.erase(it);
     }
   }
+  info.sem = sem_finish(std::move(sem));
+  // The types it exports are named by it (as is what they refer to, when exported too).
+  info.vis_by_sem = true;
   scope.instances.push_back(std::move(info));
   return {};
 }
@@ -445,6 +481,16 @@ Result<void> validate_outer_alias(const Alias& a, Scope& scope, uint64_t offset)
       return error_at(offset, "outer alias of a type that transitively refers to resources");
     }
     scope.types.push_back(t);
+    // The type has no name in this scope (wasm-tools): uses by imports/exports need one.
+    TypeEntry& copy = scope.types.back();
+    if (scope.kind != Scope::Kind::InstanceType) {
+      const bool parts_nominal =
+          copy.nominal() && copy.sem
+              ? std::any_of(copy.sem->elems.begin(), copy.sem->elems.end(), sem_has_nominal)
+              : sem_has_nominal(copy.sem);
+      if (copy.nominal()) copy.name = Vis::None;
+      if (parts_nominal) copy.worst = Vis::None;
+    }
     if (scope.kind != Scope::Kind::Component) {
       scope.outer.insert(t.resources.begin(), t.resources.end());
     }
@@ -462,10 +508,41 @@ Result<void> validate_outer_alias(const Alias& a, Scope& scope, uint64_t offset)
   return {};
 }
 
+/// Gives the item an export alias just added its resolved type {t}. What is aliased out of an
+/// instance that was not imported has a name here only if its type was given one.
+void set_alias_sem(Scope& scope, Sort s, const SemPtr& t, bool imported) {
+  if (!t) return;
+  switch (s.kind) {
+    case SortKind::Type: {
+      TypeEntry& e = scope.types.back();
+      e.sem = t;
+      if (!imported) {
+        e.name = sem_vis(t, scope);
+        e.worst = sem_children_vis(t, scope);
+      }
+      return;
+    }
+    case SortKind::Func:
+      scope.funcs.back().sem = t;
+      scope.funcs.back().vis_by_sem = !imported;
+      return;
+    case SortKind::Instance: {
+      InstanceInfo info = instance_from_sem(t);
+      info.imported = imported;
+      info.vis_by_sem = !imported;
+      scope.instances.back() = std::move(info);
+      return;
+    }
+    case SortKind::Component: scope.components.back().sem = t; return;
+    default: return;
+  }
+}
+
 Result<void> validate_export_alias(const Alias& a, Scope& scope, uint64_t offset) {
   RILL_CHECK_OK(check_index(scope, Sort{SortKind::Instance}, a.instance, offset));
   const InstanceInfo& inst = scope.instances[a.instance];
   TypeKind kind = TypeKind::Unknown;
+  SemExtern sem;
   if (inst.known) {
     auto e = inst.exports.find(a.name);
     if (e == inst.exports.end()) {
@@ -479,13 +556,21 @@ Result<void> validate_export_alias(const Alias& a, Scope& scope, uint64_t offset
                                   std::to_string(a.instance) + " is not a " + want);
     }
     kind = e->second.type_kind;
+    sem = e->second.sem;
   }
+  const bool imported = inst.imported;
+  const bool local = inst.maybe_local_resources;
   push_unknown(scope, a.sort, kind);
+  set_alias_sem(scope, a.sort, sem.type, imported);
   if (kind == TypeKind::Resource) {
     // Instantiation may have substituted one of our own resources for it (Binary.md
-    // "instantiate"), which is not tracked yet, so resource.new/rep stay allowed then.
-    scope.types.back().resources = {scope.fresh_resource()};
-    scope.types.back().local_resource = inst.maybe_local_resources;
+    // "instantiate"); that is only approximated, so resource.new/rep stay allowed then.
+    TypeEntry& t = scope.types.back();
+    if (!t.sem || t.sem->kind != SemKind::Resource) {
+      t.sem = sem_resource(SemKind::Resource, scope.fresh_resource());
+    }
+    t.resources = {t.sem->resource};
+    t.local_resource = local;
   }
   return {};
 }
@@ -533,6 +618,7 @@ Result<void> validate_nested(const Component& c, Scope& scope) {
   RILL_CHECK_OK(validate_body(c, *inner));
   ComponentInfo info;
   info.known = true;
+  info.sem = sem_component_of(*inner);
   info.imports = std::move(inner->imports);
   info.exports = std::move(inner->exports);
   info.scope = std::move(inner);
@@ -553,12 +639,44 @@ Result<void> validate_import(const Import& imp, Scope& scope, uint64_t offset) {
   RILL_CHECK_OK(check_name(imp.name, info, true, scope, offset));
   push_extern(imp.type, scope, true);
   if (imp.type.kind == ExternKind::Type) {
-    name_resource(imp.name, scope);
+    name_resource(imp.name, scope, true);
     info.type_index = static_cast<uint32_t>(scope.types.size() - 1);
   }
   if (imp.type.kind == ExternKind::Func) info.type_index = imp.type.index;
+  info.sem = last_item(scope, imp.type.kind);
   scope.imports.emplace_back(imp.name.name, info);
   return {};
+}
+
+/// Why an item of resolved type {got} does not have the type {t} its export ascribes.
+std::optional<std::string> ascription_mismatch(const ExternType& t, const SemExtern& got,
+                                               const Scope& scope) {
+  SemExtern want;
+  want.kind = t.kind;
+  switch (t.kind) {
+    case ExternKind::Func:
+    case ExternKind::Component:
+    case ExternKind::Instance: want.type = scope.types[t.index].sem; break;
+    case ExternKind::Type:
+      if (t.type_bound.kind == TypeBound::Kind::SubResource) return std::nullopt;
+      want.type = scope.types[idx(t.type_bound.index)].sem;
+      break;
+    case ExternKind::CoreModule: {
+      const auto& m = scope.core_types[t.index].module;
+      if (!m) return std::nullopt;
+      want.module = m;
+      break;
+    }
+    case ExternKind::Value: return std::nullopt;
+  }
+  return sem_extern_mismatch(want, got);
+}
+
+/// The item an export (without ascription) added has the exported item's type {t}.
+void set_export_sem(Scope& scope, Sort s, const SemPtr& t) {
+  if (s.kind == SortKind::Func) scope.funcs.back().sem = t;
+  if (s.kind == SortKind::Component) scope.components.back().sem = t;
+  if (s.kind == SortKind::Instance && t) scope.instances.back() = instance_from_sem(t);
 }
 
 Result<void> validate_export(const Export& e, Scope& scope, uint64_t offset) {
@@ -572,19 +690,25 @@ Result<void> validate_export(const Export& e, Scope& scope, uint64_t offset) {
     RILL_TRY(ExternInfo ascribed, check_extern_type(*e.type, scope, offset));
     if (ascribed.kind != info.kind)
       return error_at(offset, "ascribed type of export is not compatible with item");
+    if (auto m = ascription_mismatch(*e.type, info.sem, scope))
+      return error_at(offset, "ascribed type of export is not compatible with item's type: " + *m);
     info = ascribed;
     RILL_CHECK_OK(check_visible(scope, extern_worst(*e.type, scope), info.kind, false, offset));
   }
   RILL_CHECK_OK(check_name(e.name, info, false, scope, offset));
   if (e.type) {
     push_extern(*e.type, scope, false);
-    if (e.type->kind == ExternKind::Type) name_resource(e.name, scope);
+    if (e.type->kind == ExternKind::Type) name_resource(e.name, scope, false);
+    info.sem = last_item(scope, e.type->kind);
   } else if (e.item.sort.kind == SortKind::Type) {
     scope.types.push_back(scope.types[e.item.index]);
     scope.types.back().name = Vis::Exported;
-    name_resource(e.name, scope);
+    name_sem(scope.types.back().sem, Vis::Exported, scope);
+    name_resource(e.name, scope, false);
   } else {
     push_unknown(scope, e.item.sort);
+    set_export_sem(scope, e.item.sort, info.sem.type);
+    if (e.item.sort.kind == SortKind::Instance) name_sem(info.sem.type, Vis::Exported, scope);
   }
   scope.exports.emplace(e.name.name, info);
   return {};

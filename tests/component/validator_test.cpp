@@ -351,5 +351,159 @@ TEST(Validate, AliasesCheckExports) {
                  "export `f` for core instance 0 is not a memory");
 }
 
+// Resolved types (validate_sem.h): resource identity through instantiation, subtyping of
+// instantiation arguments and export ascriptions.
+
+/// instance ::= 0x00 c args: instantiate component {c} with (name, sort bytes, index) args.
+Bytes instantiate(uint32_t c, std::initializer_list<Bytes> args) {
+  return cat({{0x00}, u32(c), vec(args)});
+}
+Bytes arg(std::string_view n, const Bytes& sort, uint32_t index) {
+  return cat({str(n), sort, u32(index)});
+}
+const Bytes kSubResource = {0x03, 0x01};
+const Bytes kSortType = {0x03}, kSortInstance = {0x05}, kSortCoreModule = {0x00, 0x11};
+
+/// A component importing "a" (sub resource) and "b" (eq a): both must be the same resource.
+Bytes eq_component() {
+  return component({vec_section(
+      kImport, {cat({name("a"), kSubResource}), cat({name("b"), {0x03, 0x00}, u32(0)})})});
+}
+
+TEST(Validate, InstantiationSubstitutesImportedResources) {
+  auto with = [](uint32_t a, uint32_t b) {
+    return component({vec_section(kImport, {cat({name("t1"), kSubResource}),
+                                            cat({name("t2"), kSubResource})}),
+                      section(kComponent, eq_component()),
+                      vec_section(kInstance, {instantiate(0, {arg("a", kSortType, a),
+                                                              arg("b", kSortType, b)})})});
+  };
+  expect_valid(with(0, 0));
+  expect_invalid(with(0, 1), "type mismatch for import `b`: resource types are not the same");
+}
+
+TEST(Validate, InstantiationMakesDefinedResourcesFresh) {
+  // (component $C (type $r (resource (rep i32))) (export "r1" (type $r))), instantiated twice.
+  const Bytes c = component({vec_section(kType, {{0x3f, 0x7f, 0x00}}),
+                             vec_section(kExport, {cat({name("r1"), kSortType, u32(0), {0x00}})})});
+  auto with = [&](uint32_t a, uint32_t b) {
+    return component({section(kComponent, c), section(kComponent, eq_component()),
+                      vec_section(kInstance, {instantiate(0, {}), instantiate(0, {})}),
+                      vec_section(kAlias, {cat({{0x03, 0x00}, u32(0), str("r1")}),
+                                           cat({{0x03, 0x00}, u32(1), str("r1")})}),
+                      vec_section(kInstance, {instantiate(1, {arg("a", kSortType, a),
+                                                              arg("b", kSortType, b)})})});
+  };
+  expect_valid(with(0, 0));
+  expect_invalid(with(0, 1), "resource types are not the same");
+}
+
+/// (type (instance (type (func)) (export "f" (func (type 0))))).
+Bytes instance_with_f() {
+  return cat({{0x42}, vec({cat({{0x01}, func_type({})}), cat({{0x04}, name("f"), {0x01}, u32(0)})})});
+}
+
+TEST(Validate, InstanceArgumentsNeedEveryExport) {
+  const Bytes consumer = component({vec_section(kType, {instance_with_f()}),
+                                    vec_section(kImport, {cat({name("i"), {0x05}, u32(0)})})});
+  auto with = [&](const Bytes& type) {
+    return component({vec_section(kType, {type}),
+                      vec_section(kImport, {cat({name("i"), {0x05}, u32(0)})}),
+                      section(kComponent, consumer),
+                      vec_section(kInstance, {instantiate(0, {arg("i", kSortInstance, 0)})})});
+  };
+  expect_valid(with(instance_with_f()));
+  expect_invalid(with({0x42, 0x00}), "type mismatch for import `i`: missing expected export `f`");
+}
+
+TEST(Validate, ExportAscriptionMustBeASupertype) {
+  // (import "i" (instance)) (export "j" (instance 0) (instance (type 1))).
+  expect_invalid(component({vec_section(kType, {{0x42, 0x00}, instance_with_f()}),
+                            vec_section(kImport, {cat({name("i"), {0x05}, u32(0)})}),
+                            vec_section(kExport, {cat({name("j"), kSortInstance, u32(0), {0x01},
+                                                       {0x05}, u32(1)})})}),
+                 "ascribed type of export is not compatible with item's type: missing expected "
+                 "export `f`");
+}
+
+TEST(Validate, CoreModuleArgumentsAreModuleSubtypes) {
+  // The component imports a module that exports func "f" of type [] -> [].
+  const Bytes module_type = cat({{0x50}, vec({{0x01, 0x60, 0x00, 0x00},
+                                              cat({{0x03}, str("f"), {0x00}, u32(0)})})});
+  const Bytes consumer = component({vec_section(kCoreType, {module_type}),
+                                    vec_section(kImport, {cat({name("m"), kSortCoreModule, u32(0)})})});
+  auto with = [&](const Bytes& module) {
+    return component({section(kCoreModule, module), section(kComponent, consumer),
+                      vec_section(kInstance, {instantiate(0, {arg("m", kSortCoreModule, 0)})})});
+  };
+  expect_valid(with(core_module_f({0x00}, {0x00})));
+  expect_invalid(with(kCorePreamble), "type mismatch for import `m`: missing expected export `f`");
+  expect_invalid(with(core_module_f({0x01, 0x7f}, {0x00})),
+                 "type mismatch for import `m`: type mismatch in export `f`");
+}
+
+TEST(Validate, OuterAliasedTypesHaveNoNameInANestedComponent) {
+  // (type $rec (record (field "x" u32))) (import "t" (type (eq $rec))), then a nested component
+  // importing a function returning the outer alias of "t".
+  const Bytes inner = component({vec_section(kAlias, {cat({{0x03, 0x02}, u32(1), u32(1)})}),
+                                 vec_section(kType, {func_type({}, u32(0))}),
+                                 vec_section(kImport, {cat({name("f"), {0x01}, u32(1)})})});
+  expect_invalid(component({vec_section(kType, {cat({{0x72}, vec({param("x", kU32)})})}),
+                            vec_section(kImport, {cat({name("t"), {0x03, 0x00}, u32(0)})}),
+                            section(kComponent, inner)}),
+                 "func not valid to be used as import");
+}
+
+TEST(Validate, TypesAliasedFromAnInlineInstanceNeedAName) {
+  // (type $rec (record ...)) (instance (export "t" (type $rec))) (alias export 0 "t" (type))
+  // (type (func (param "r" 1))) (import "f" (func (type 2))).
+  expect_invalid(component({vec_section(kType, {cat({{0x72}, vec({param("x", kU32)})})}),
+                            vec_section(kInstance, {cat({{0x01}, vec({cat({name("t"), kSortType,
+                                                                           u32(0)})})})}),
+                            vec_section(kAlias, {cat({{0x03, 0x00}, u32(0), str("t")})}),
+                            vec_section(kType, {func_type({param("r", u32(1))})}),
+                            vec_section(kImport, {cat({name("f"), {0x01}, u32(2)})})}),
+                 "func not valid to be used as import");
+}
+
+TEST(Validate, AnnotatedExportsNeedAnExportedResource) {
+  // (import "b" (type (sub resource))) (import "f" (func (param "self" (borrow 0)))), then
+  // export "[method]b.foo": b is imported, not exported, so it has no name among exports.
+  auto with = [](bool export_b) {
+    Bytes exports = export_b ? vec_section(kExport, {cat({name("b"), kSortType, u32(0), {0x00}}),
+                                                     cat({name("[method]b.foo"), {0x01}, u32(0),
+                                                          {0x00}})})
+                             : vec_section(kExport, {cat({name("[method]b.foo"), {0x01}, u32(0),
+                                                          {0x00}})});
+    return component({vec_section(kImport, {cat({name("b"), kSubResource})}),
+                      vec_section(kType, {{0x68, 0x00}, func_type({param("self", u32(1))})}),
+                      vec_section(kImport, {cat({name("f"), {0x01}, u32(2)})}), exports});
+  };
+  expect_valid(with(true));
+  expect_invalid(with(false), "resource used in function does not have a name in this context");
+}
+
+TEST(Validate, ComparingSharedTypesTakesLinearTime) {
+  // t0 = (list u32), t(2i+1) = (tuple t2i t2i), t(2i+2) = (list t(2i+1)): the tree behind the
+  // last one has 2^40 leaves, the DAG 81 nodes. A component importing it is instantiated with
+  // the outer copy, and then with one that differs at the bottom.
+  auto chain = [](const Bytes& leaf) {
+    Bytes types = u32(81);
+    types = cat({types, {0x70}, leaf});
+    for (uint32_t i = 0; i < 40; ++i) {
+      types = cat({types, {0x6f}, vec({s33(2 * i), s33(2 * i)}), {0x70}, s33(2 * i + 1)});
+    }
+    return section(kType, types);
+  };
+  const Bytes inner = component({chain(kU32), vec_section(kImport, {cat({name("x"), {0x03, 0x00},
+                                                                          u32(80)})})});
+  auto with = [&](const Bytes& leaf) {
+    return component({chain(leaf), section(kComponent, inner),
+                      vec_section(kInstance, {instantiate(0, {arg("x", kSortType, 80)})})});
+  };
+  expect_valid(with(kU32));
+  expect_invalid(with(kString), "expected primitive `u32` found primitive `string`");
+}
+
 }  // namespace
 }  // namespace rill::component
