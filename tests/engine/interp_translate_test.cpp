@@ -76,8 +76,10 @@ TEST(InterpTranslate, AddressAddsFuseIntoAccessesAndResultsIntoTheReturnSlot) {
   const std::string d = translate(b.build());
   EXPECT_EQ(count(d, "Load32UAI"), 1u) << d;
   EXPECT_EQ(count(d, "Load32UAR"), 1u) << d;
-  // The final add writes result slot 0, taking the second load's result from acc.
-  EXPECT_NE(d.find("I32Add_B 0 "), std::string::npos) << d;
+  // The final add writes result slot 0, taking the second load's result from acc (the _B
+  // form). For a commutative op the _A and _B handlers have identical bodies, which clang
+  // merges, so the disassembler (which names handlers by address) may print either.
+  EXPECT_TRUE(d.find("I32Add_B 0 ") != std::string::npos || d.find("I32Add_A 0 ") != std::string::npos) << d;
   EXPECT_EQ(count(d, "Mov"), 0u) << d;
 }
 
