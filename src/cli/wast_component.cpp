@@ -259,6 +259,15 @@ Result<void> ComponentWast::instantiate(Entry& e, bool& trapped) {
   return {};
 }
 
+Outcome ComponentWast::instantiate_entry(Entry& entry) {
+  bool trapped = false;
+  auto r = instantiate(entry, trapped);
+  if (r) return Outcome::pass();
+  entry.skip_reason = r.error().to_string();
+  if (entry.skip_reason.find("not supported") != std::string::npos) return Outcome::skip(entry.skip_reason);
+  return Outcome::fail("component failed to instantiate: " + entry.skip_reason);
+}
+
 Outcome ComponentWast::cmd_module(const json& cmd) {
   auto entry = std::make_shared<Entry>();
   std::optional<Outcome> early;
@@ -277,15 +286,7 @@ Outcome ComponentWast::cmd_module(const json& cmd) {
   if (auto name = string_member(cmd, "name")) named_[std::string(*name)] = entry;
   current_ = entry;
   if (bool_member(cmd, "definition", false).value_or(false)) return Outcome::pass();
-  bool trapped = false;
-  auto r = instantiate(*entry, trapped);
-  if (!r) {
-    entry->skip_reason = r.error().to_string();
-    if (entry->skip_reason.find("not supported") != std::string::npos)
-      return Outcome::skip(entry->skip_reason);
-    return Outcome::fail("component failed to instantiate: " + entry->skip_reason);
-  }
-  return Outcome::pass();
+  return instantiate_entry(*entry);
 }
 
 Outcome ComponentWast::cmd_instance(const json& cmd) {
@@ -304,15 +305,7 @@ Outcome ComponentWast::cmd_instance(const json& cmd) {
   }
   current_ = entry;
   named_[std::string(*inst)] = entry;
-  bool trapped = false;
-  auto r = instantiate(*entry, trapped);
-  if (!r) {
-    entry->skip_reason = r.error().to_string();
-    if (entry->skip_reason.find("not supported") != std::string::npos)
-      return Outcome::skip(entry->skip_reason);
-    return Outcome::fail("component failed to instantiate: " + entry->skip_reason);
-  }
-  return Outcome::pass();
+  return instantiate_entry(*entry);
 }
 
 Outcome ComponentWast::cmd_invalid(const json& cmd, bool malformed) {

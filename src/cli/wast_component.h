@@ -37,6 +37,8 @@ class ComponentWast {
                                                                           std::optional<Outcome>& early);
   /// Instantiates into {e}; a trap or link error is returned as an Error (trap: {trapped}).
   Result<void> instantiate(Entry& e, bool& trapped);
+  /// Instantiates {e} for a `module` or `component_instance` command.
+  Outcome instantiate_entry(Entry& e);
   Outcome cmd_module(const nlohmann::json& cmd);
   Outcome cmd_instance(const nlohmann::json& cmd);
   Outcome cmd_invalid(const nlohmann::json& cmd, bool malformed);

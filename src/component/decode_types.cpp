@@ -45,6 +45,18 @@ const char* to_string(CoreSort s) {
   return "?";
 }
 
+const char* to_string(ExternKind k) {
+  switch (k) {
+    case ExternKind::CoreModule: return "module";
+    case ExternKind::Func: return "func";
+    case ExternKind::Value: return "value";
+    case ExternKind::Type: return "type";
+    case ExternKind::Component: return "component";
+    case ExternKind::Instance: return "instance";
+  }
+  return "?";
+}
+
 std::string to_string(Sort s) {
   switch (s.kind) {
     case SortKind::Core: return std::string("core ") + to_string(s.core);

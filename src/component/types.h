@@ -252,6 +252,9 @@ enum class ExternKind : uint8_t {
   Instance = 0x05,
 };
 
+/// "module", "func", "value", "type", "component" or "instance".
+const char* to_string(ExternKind k);
+
 /// externtype: what an import or export declares.
 struct ExternType {
   ExternKind kind = ExternKind::Func;

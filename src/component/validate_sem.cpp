@@ -135,17 +135,7 @@ void collect_renaming(const SemExtern& want, const SemExtern& got,
   collect(want, got, abstract, map, seen);
 }
 
-const char* sem_extern_word(const SemExtern& e) {
-  switch (e.kind) {
-    case ExternKind::CoreModule: return "module";
-    case ExternKind::Func: return "func";
-    case ExternKind::Value: return "value";
-    case ExternKind::Type: return "type";
-    case ExternKind::Component: return "component";
-    case ExternKind::Instance: return "instance";
-  }
-  return "?";
-}
+const char* sem_extern_word(const SemExtern& e) { return to_string(e.kind); }
 
 namespace {
 

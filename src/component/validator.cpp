@@ -103,18 +103,6 @@ ExternKind extern_kind_of(Sort s) {
   return ExternKind::Func;
 }
 
-const char* to_string(ExternKind k) {
-  switch (k) {
-    case ExternKind::CoreModule: return "module";
-    case ExternKind::Func: return "func";
-    case ExternKind::Value: return "value";
-    case ExternKind::Type: return "type";
-    case ExternKind::Component: return "component";
-    case ExternKind::Instance: return "instance";
-  }
-  return "?";
-}
-
 /// Adds one item of core sort {s} (function type {func} when known).
 void push_core(Scope& scope, const CoreExportInfo& item) {
   switch (item.sort) {

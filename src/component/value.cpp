@@ -1,6 +1,7 @@
 // rill::Value (include/rill/component_val.h): constructors, printing and equality.
 #include <cstdio>
 
+#include "rill/component/rt/unicode.h"
 #include "rill/component_val.h"
 
 namespace rill {
@@ -80,24 +81,6 @@ void quote(std::string& out, const std::string& s, char q) {
   out.push_back(q);
 }
 
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 void print(std::string& out, const Value& v);
 
 void print_items(std::string& out, const Value& v, char open, char close) {
@@ -141,7 +124,7 @@ void print(std::string& out, const Value& v) {
     }
     case ValueKind::Char: {
       std::string s;
-      append_utf8(s, v.as_char());
+      component::rt::append_utf8(v.as_char(), s);
       quote(out, s, '\'');
       return;
     }

@@ -343,6 +343,7 @@ bool store_string_into_range(Cx& cx, const Value& v, uint32_t& ptr, uint32_t& ta
 
 bool load(Cx& cx, uint64_t ptr, const RType& t, Value& out);
 bool store(Cx& cx, const Value& v, const RType& t, uint64_t ptr);
+bool store_list_into_range(Cx& cx, const Value& v, const RType& t, uint32_t& begin);
 
 bool load_list_from_range(Cx& cx, uint64_t ptr, uint64_t length, const RType& elem, Value& out) {
   const uint64_t bytes = length * elem.size;
@@ -455,6 +456,18 @@ bool load(Cx& cx, uint64_t ptr, const RType& t, Value& out) {
   }
 }
 
+/// store_list_into_range: allocates the list's elements and stores them; {begin} is where.
+bool store_list_into_range(Cx& cx, const Value& v, const RType& t, uint32_t& begin) {
+  if (!check_kind(cx, t, v)) return false;
+  const RType& e = *t.elems[0];
+  const uint64_t bytes = uint64_t{v.items().size()} * e.size;
+  if (bytes > kMaxListByteLength) return cx.fail("list too long");
+  if (!alloc(cx, e.align, bytes, begin)) return false;
+  for (size_t i = 0; i < v.items().size(); ++i)
+    if (!store(cx, v.items()[i], e, begin + i * e.size)) return false;
+  return true;
+}
+
 bool store(Cx& cx, const Value& v, const RType& t, uint64_t ptr) {
   switch (t.kind) {
     case TK::Bool:
@@ -487,14 +500,8 @@ bool store(Cx& cx, const Value& v, const RType& t, uint64_t ptr) {
       return true;
     }
     case TK::List: case TK::Map: {
-      if (!check_kind(cx, t, v)) return false;
-      const RType& e = *t.elems[0];
-      const uint64_t bytes = uint64_t{v.items().size()} * e.size;
-      if (bytes > kMaxListByteLength) return cx.fail("list too long");
       uint32_t begin = 0;
-      if (!alloc(cx, e.align, bytes, begin)) return false;
-      for (size_t i = 0; i < v.items().size(); ++i)
-        if (!store(cx, v.items()[i], e, begin + i * e.size)) return false;
+      if (!store_list_into_range(cx, v, t, begin)) return false;
       write_int(cx.mem() + ptr, begin, 4);
       write_int(cx.mem() + ptr + 4, v.items().size(), 4);
       return true;
@@ -654,14 +661,8 @@ bool lower_flat(Cx& cx, const Value& v, const RType& t, std::vector<engine::Valu
       return true;
     }
     case TK::List: case TK::Map: {
-      if (!check_kind(cx, t, v)) return false;
-      const RType& e = *t.elems[0];
-      const uint64_t bytes = uint64_t{v.items().size()} * e.size;
-      if (bytes > kMaxListByteLength) return cx.fail("list too long");
       uint32_t begin = 0;
-      if (!alloc(cx, e.align, bytes, begin)) return false;
-      for (size_t i = 0; i < v.items().size(); ++i)
-        if (!store(cx, v.items()[i], e, begin + i * e.size)) return false;
+      if (!store_list_into_range(cx, v, t, begin)) return false;
       out.push_back(flat_of(wasm::kI32, begin));
       out.push_back(flat_of(wasm::kI32, v.items().size()));
       return true;

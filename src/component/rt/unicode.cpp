@@ -54,8 +54,7 @@ bool valid_utf8(const uint8_t* p, size_t n) {
   return true;
 }
 
-namespace {
-void put_utf8(uint32_t cp, std::string& out) {
+void append_utf8(uint32_t cp, std::string& out) {
   if (cp < 0x80) {
     out.push_back(static_cast<char>(cp));
   } else if (cp < 0x800) {
@@ -73,6 +72,7 @@ void put_utf8(uint32_t cp, std::string& out) {
   }
 }
 
+namespace {
 /// Decodes the code point at s[i] (valid UTF-8) and advances i.
 uint32_t next_cp(const std::string& s, size_t& i) {
   const auto* p = reinterpret_cast<const uint8_t*>(s.data());
@@ -111,14 +111,14 @@ bool utf16_to_utf8(const uint8_t* p, size_t units, std::string& out) {
     } else if (u >= 0xDC00 && u < 0xE000) {
       return false;
     }
-    put_utf8(u, out);
+    append_utf8(u, out);
   }
   return true;
 }
 
 void latin1_to_utf8(const uint8_t* p, size_t n, std::string& out) {
   out.reserve(out.size() + n);
-  for (size_t i = 0; i < n; ++i) put_utf8(p[i], out);
+  for (size_t i = 0; i < n; ++i) append_utf8(p[i], out);
 }
 
 size_t utf16_length(const std::string& s) {

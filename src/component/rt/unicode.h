@@ -8,6 +8,8 @@
 
 namespace rill::component::rt {
 
+/// Appends code point {cp} to {out} as UTF-8.
+void append_utf8(uint32_t cp, std::string& out);
 /// True when [p, p+n) is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
 bool valid_utf8(const uint8_t* p, size_t n);
 /// Index of the first byte >= 0x80 in [p, p+n), or n.
