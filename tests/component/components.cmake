@@ -33,36 +33,31 @@ if(RILL_HAVE_JCO AND NOT RILL_HAVE_COMPONENT_GUESTS)
 endif()
 
 set(component_inputs)
-if(RILL_HAVE_JCO)
-  file(GLOB fixture_wats CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/component/fixtures/*.wat)
-  foreach(wat IN LISTS fixture_wats)
+# Encodes every {src_dir}/*.wat into {out_dir}/*.wasm with `jco parse`, appending the outputs
+# to component_inputs.
+function(rill_jco_parse_all src_dir out_dir)
+  file(GLOB wats CONFIGURE_DEPENDS ${src_dir}/*.wat)
+  set(outs ${component_inputs})
+  foreach(wat IN LISTS wats)
     get_filename_component(name ${wat} NAME_WE)
-    set(out ${RILL_COMPONENT_FIXTURE_DIR}/${name}.wasm)
+    set(out ${out_dir}/${name}.wasm)
     add_custom_command(
       OUTPUT ${out}
-      COMMAND ${CMAKE_COMMAND} -E make_directory ${RILL_COMPONENT_FIXTURE_DIR}
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${out_dir}
       COMMAND ${RILL_NODE} ${RILL_JCO_JS} parse ${wat} -o ${out}
       DEPENDS ${wat}
-      COMMENT "component fixture ${name}.wasm")
-    list(APPEND component_inputs ${out})
+      COMMENT "jco parse ${name}.wat")
+    list(APPEND outs ${out})
   endforeach()
-endif()
+  set(component_inputs ${outs} PARENT_SCOPE)
+endfunction()
 
-# Components the run-time tests execute: tests/component/wat/*.wat -> component_wasm/*.wasm.
+# WIT printer fixtures (tests/component/fixtures) and the components the run-time tests
+# execute (tests/component/wat -> component_wasm/).
 set(RILL_COMPONENT_WASM_DIR ${CMAKE_CURRENT_BINARY_DIR}/component_wasm)
 if(RILL_HAVE_JCO)
-  file(GLOB runtime_wats CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/component/wat/*.wat)
-  foreach(wat IN LISTS runtime_wats)
-    get_filename_component(name ${wat} NAME_WE)
-    set(out ${RILL_COMPONENT_WASM_DIR}/${name}.wasm)
-    add_custom_command(
-      OUTPUT ${out}
-      COMMAND ${CMAKE_COMMAND} -E make_directory ${RILL_COMPONENT_WASM_DIR}
-      COMMAND ${RILL_NODE} ${RILL_JCO_JS} parse ${wat} -o ${out}
-      DEPENDS ${wat}
-      COMMENT "component test input ${name}.wasm")
-    list(APPEND component_inputs ${out})
-  endforeach()
+  rill_jco_parse_all(${CMAKE_CURRENT_SOURCE_DIR}/component/fixtures ${RILL_COMPONENT_FIXTURE_DIR})
+  rill_jco_parse_all(${CMAKE_CURRENT_SOURCE_DIR}/component/wat ${RILL_COMPONENT_WASM_DIR})
 endif()
 
 if(RILL_HAVE_COMPONENT_GUESTS)
