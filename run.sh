@@ -4,8 +4,9 @@
 #                    clang-19, -Werror), run all tests, then the ASan+UBSan build and its tests,
 #                    the layer check, and a short fuzz smoke run (FUZZ_SECONDS per target,
 #                    default 20).
-#   ./run.sh spec    install dependencies, build, and run the core spec suite through `rill wast`
-#                    (known failures: tests/spec/expected_failures.txt).
+#   ./run.sh spec    install dependencies, build, and run the core spec suite and then the
+#                    component-model suite through `rill wast` (known failures:
+#                    tests/spec/expected_failures.txt, tests/component/spec_expected_failures.txt).
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
@@ -83,6 +84,11 @@ case "$cmd" in
     # --isolate: one process per script, so an engine crash fails one script, not the whole run.
     ./build/rill wast --isolate --expected-failures tests/spec/expected_failures.txt \
       ../shared/testsuite/core/*.json
+    if [ -d ../shared/testsuite/component ]; then
+      # The component-model suite; known failures (async/ only) are listed with reasons.
+      ./build/rill wast --isolate --expected-failures tests/component/spec_expected_failures.txt \
+        ../shared/testsuite/component/*/*.json
+    fi
     ;;
   *)
     echo "usage: ./run.sh test|spec" >&2
