@@ -123,15 +123,18 @@ class ComponentLinker {
     /// A host function from a C++ callable; parameters and result convert with FromValue /
     /// ToValue (bool, integers, float, double, char32_t, std::string, std::vector, std::optional,
     /// std::tuple, ComponentResult, records declared with RILL_COMPONENT_RECORD).
+    /// Its parameter and result types are checked against the import's when linking.
     template <class F>
     Instance& func(std::string name, F&& f) {
-      return func_new(std::move(name), detail::make_component_host(std::forward<F>(f)));
+      FuncShape shape = detail::host_shape<F>();
+      return define(std::move(name), detail::make_component_host(std::forward<F>(f)), std::move(shape));
     }
     /// A host resource type exported by this instance under {name}.
     Instance& resource(std::string name, const HostResource& r);
 
    private:
     friend class ComponentLinker;
+    Instance& define(std::string name, ComponentHostFunc f, std::optional<FuncShape> shape);
     std::shared_ptr<detail::LinkerInstanceDef> def_;
   };
 

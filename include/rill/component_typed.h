@@ -60,6 +60,9 @@ template <class T, class = void>
 struct ToValue;
 template <class T, class = void>
 struct FromValue;
+/// ShapeOf<T>::get(): the value type T converts to and from (for link-time checks).
+template <class T, class = void>
+struct ShapeOf;
 
 namespace detail {
 inline Error kind_error(const char* want, const Value& v) {
@@ -72,6 +75,10 @@ struct is_record<T, std::void_t<decltype(ComponentRecord<T>::fields())>> : std::
 }  // namespace detail
 
 #define RILL_COMPONENT_SCALAR(T, KIND, MAKE, GET)                             \
+  template <>                                                                 \
+  struct ShapeOf<T> {                                                         \
+    static ValueShape get() { return ValueShape{ValueKind::KIND, false, false, {}, {}}; } \
+  };                                                                          \
   template <>                                                                 \
   struct ToValue<T> {                                                         \
     static Value make(const T& v) { return Value::MAKE(v); }                  \
@@ -96,6 +103,39 @@ RILL_COMPONENT_SCALAR(float, F32, f32, as_f32)
 RILL_COMPONENT_SCALAR(double, F64, f64, as_f64)
 RILL_COMPONENT_SCALAR(char32_t, Char, character, as_char)
 #undef RILL_COMPONENT_SCALAR
+
+template <>
+struct ShapeOf<std::string> {
+  static ValueShape get() { return ValueShape{ValueKind::String, false, false, {}, {}}; }
+};
+template <>
+struct ShapeOf<Value> {
+  static ValueShape get() { return ValueShape{ValueKind::Bool, true, false, {}, {}}; }
+};
+template <>
+struct ShapeOf<std::monostate> {
+  static ValueShape get() { return ValueShape{ValueKind::Bool, false, true, {}, {}}; }
+};
+template <class T>
+struct ShapeOf<std::vector<T>> {
+  static ValueShape get() { return ValueShape{ValueKind::List, false, false, {ShapeOf<T>::get()}, {}}; }
+};
+template <class T>
+struct ShapeOf<std::optional<T>> {
+  static ValueShape get() { return ValueShape{ValueKind::Option, false, false, {ShapeOf<T>::get()}, {}}; }
+};
+template <class... T>
+struct ShapeOf<std::tuple<T...>> {
+  static ValueShape get() { return ValueShape{ValueKind::Tuple, false, false, {ShapeOf<T>::get()...}, {}}; }
+};
+template <class T, class E>
+class ComponentResult;
+template <class T, class E>
+struct ShapeOf<ComponentResult<T, E>> {
+  static ValueShape get() {
+    return ValueShape{ValueKind::Result, false, false, {ShapeOf<T>::get(), ShapeOf<E>::get()}, {}};
+  }
+};
 
 template <>
 struct ToValue<std::string> {
@@ -217,6 +257,18 @@ struct FromValue<ComponentResult<T, E>> {
 };
 
 template <class T>
+struct ShapeOf<T, std::enable_if_t<detail::is_record<T>::value>> {
+  static ValueShape get() {
+    ValueShape out{ValueKind::Record, false, false, {}, {}};
+    std::apply([&](const auto&... f) {
+      ((out.labels.push_back(f.name),
+        out.elems.push_back(ShapeOf<std::decay_t<decltype(std::declval<T>().*(f.member))>>::get())), ...);
+    }, ComponentRecord<T>::fields());
+    return out;
+  }
+};
+
+template <class T>
 struct ToValue<T, std::enable_if_t<detail::is_record<T>::value>> {
   static Value make(const T& s) {
     std::vector<std::pair<std::string, Value>> fields;
@@ -268,6 +320,18 @@ struct host_traits<R (*)(A...)> {
   using result = R;
   using args = std::tuple<std::decay_t<A>...>;
 };
+
+/// The parameter and result shapes of a C++ callable (for ComponentLinker's link-time check).
+template <class F>
+FuncShape host_shape() {
+  using Tr = host_traits<std::decay_t<F>>;
+  using R = typename Tr::result;
+  FuncShape out;
+  std::apply([&](auto... a) { (out.params.push_back(ShapeOf<decltype(a)>::get()), ...); },
+             typename Tr::args{});
+  if constexpr (!std::is_void_v<R>) out.result = ShapeOf<R>::get();
+  return out;
+}
 
 /// Wraps a C++ callable as a dynamic component host function. Argument conversion failures
 /// trap; a callable returning TrapOr<R> may trap itself.

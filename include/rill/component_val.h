@@ -54,6 +54,22 @@ struct ResourceRef {
   uint32_t rep = 0;                  ///< the resource's representation (i32)
 };
 
+/// The shape of a value type as typed bindings (rill/component_typed.h) see it, so a typed host
+/// function can be checked against the type a component imports it with.
+struct ValueShape {
+  ValueKind kind = ValueKind::Bool;
+  bool any = false;   ///< rill::Value: matches every type
+  bool none = false;  ///< std::monostate: a result case without a payload
+  /// List: [elem]; Option: [payload]; Result: [ok, err]; Tuple and Record: the fields.
+  std::vector<ValueShape> elems;
+  std::vector<std::string> labels;  ///< Record: the field names
+};
+/// A typed host function's parameters and result.
+struct FuncShape {
+  std::vector<ValueShape> params;
+  std::optional<ValueShape> result;
+};
+
 /// A component-model value. Scalars live in one word; strings in {str}; lists, tuples, record
 /// fields and payloads in {items}. Cheap to move; copying a list copies its elements.
 class Value {

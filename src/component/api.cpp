@@ -21,7 +21,12 @@ struct ComponentInstanceImpl {
   std::shared_ptr<component::rt::InstanceRt> inst;
 };
 struct LinkerInstanceDef {
-  std::vector<std::pair<std::string, ComponentHostFunc>> funcs;
+  struct HostFunc {
+    std::string name;
+    ComponentHostFunc fn;
+    std::optional<FuncShape> shape;  ///< typed host functions: checked when linking
+  };
+  std::vector<HostFunc> funcs;
   std::vector<std::pair<std::string, std::shared_ptr<const void>>> resources;
 };
 
@@ -132,12 +137,18 @@ ComponentLinker::Instance& ComponentLinker::instance(const std::string& name) {
 }
 
 ComponentLinker::Instance& ComponentLinker::Instance::func_new(std::string name, ComponentHostFunc f) {
-  for (auto& [n, existing] : def_->funcs)
-    if (n == name) {
-      existing = std::move(f);
+  return define(std::move(name), std::move(f), std::nullopt);
+}
+
+ComponentLinker::Instance& ComponentLinker::Instance::define(std::string name, ComponentHostFunc f,
+                                                             std::optional<FuncShape> shape) {
+  for (auto& existing : def_->funcs)
+    if (existing.name == name) {
+      existing.fn = std::move(f);
+      existing.shape = std::move(shape);
       return *this;
     }
-  def_->funcs.emplace_back(std::move(name), std::move(f));
+  def_->funcs.push_back({std::move(name), std::move(f), std::move(shape)});
   return *this;
 }
 
@@ -156,8 +167,9 @@ void add_items(const detail::LinkerInstanceDef& def,
     t.resource = std::static_pointer_cast<const crt::ResourceTypeRt>(type);
     out.emplace_back(name, t);
   }
-  for (const auto& [name, fn] : def.funcs) {
+  for (const auto& [name, fn, shape] : def.funcs) {
     auto h = std::make_shared<crt::HostFuncRt>();
+    h->shape = shape;
     h->fn = [fn](std::span<const Value> args, std::vector<Value>& results) -> crt::MaybeTrap {
       std::optional<Trap> t = fn(args, results);
       if (!t) return std::nullopt;

@@ -108,9 +108,28 @@ TEST_F(ComponentRuntime, HostTrapPropagatesAndPoisonsTheInstance) {
   EXPECT_NE(again.trap().message.find("cannot enter component instance"), std::string::npos);
 }
 
-TEST_F(ComponentRuntime, HostResultOfTheWrongTypeTraps) {
+TEST_F(ComponentRuntime, TypedHostFunctionOfTheWrongTypeIsALinkError) {
   rill::ComponentLinker linker;
   linker.root().func("prefix", [](std::string) { return uint32_t{7}; });
+  auto i = linker.instantiate(store_, component_);
+  ASSERT_FALSE(i);
+  EXPECT_NE(i.error().message.find("result: C++ u32 for string"), std::string::npos) << i.error().message;
+  rill::ComponentLinker params;
+  params.root().func("prefix", [](uint32_t) { return std::string(); });
+  auto j = params.instantiate(store_, component_);
+  ASSERT_FALSE(j);
+  EXPECT_NE(j.error().message.find("parameter s"), std::string::npos) << j.error().message;
+  rill::ComponentLinker arity;
+  arity.root().func("prefix", [](std::string, std::string) { return std::string(); });
+  ASSERT_FALSE(arity.instantiate(store_, component_));
+}
+
+TEST_F(ComponentRuntime, DynamicHostResultOfTheWrongTypeTraps) {
+  rill::ComponentLinker linker;
+  linker.root().func_new("prefix", [](std::span<const Value>, std::vector<Value>& out) -> std::optional<rill::Trap> {
+    out.push_back(Value::u32(7));
+    return std::nullopt;
+  });
   auto inst = instantiate(linker);
   auto r = inst.func("greet")->call({Value::string("x")});
   ASSERT_FALSE(r);
@@ -166,4 +185,40 @@ TEST(ComponentCompile, RejectsGarbageWithAnOffset) {
   EXPECT_NE(c.error().offset, rill::kNoOffset);
 }
 
+}  // namespace
+
+namespace {
+struct Point {
+  uint32_t x = 0;
+  std::string label;
+};
+}  // namespace
+template <>
+struct rill::ComponentRecord<Point> {
+  static constexpr auto fields() { return std::make_tuple(rill::field("x", &Point::x), rill::field("label", &Point::label)); }
+};
+
+namespace {
+TEST(TypedBindings, RecordsRoundTripThroughValuesAndDescribeTheirShape) {
+  Point p{7, "seven"};
+  rill::Value v = rill::ToValue<Point>::make(p);
+  ASSERT_EQ(v.kind(), rill::ValueKind::Record);
+  EXPECT_EQ(v.to_string(), "{x: 7, label: \"seven\"}");
+  auto back = rill::FromValue<Point>::get(v);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->x, 7u);
+  EXPECT_EQ(back->label, "seven");
+  const rill::ValueShape s = rill::ShapeOf<Point>::get();
+  EXPECT_EQ(s.labels, (std::vector<std::string>{"x", "label"}));
+  ASSERT_EQ(s.elems.size(), 2u);
+  EXPECT_EQ(s.elems[1].kind, rill::ValueKind::String);
+  auto r = rill::ToValue<rill::ComponentResult<std::string, std::monostate>>::make(
+      rill::ComponentResult<std::string, std::monostate>::err({}));
+  EXPECT_EQ(r.to_string(), "err");
+  auto t = rill::FromValue<std::tuple<uint8_t, std::optional<bool>>>::get(
+      rill::Value::tuple({rill::Value::u8(3), rill::Value::some(rill::Value::boolean(true))}));
+  ASSERT_TRUE(t);
+  EXPECT_EQ(std::get<0>(*t), 3);
+  EXPECT_EQ(std::get<1>(*t), std::optional<bool>(true));
+}
 }  // namespace

@@ -135,6 +135,9 @@ struct LiftedFunc final : FuncRt {
 using HostFn = std::function<MaybeTrap(std::span<const Value> args, std::vector<Value>& results)>;
 struct HostFuncRt final : FuncRt {
   HostFn fn;
+  /// A typed host function's C++ signature; checked against the import's type when a host
+  /// function without {type} adopts it.
+  std::optional<FuncShape> shape;
   MaybeTrap call(ComponentInstanceRt* caller, const ArgsFn& on_start,
                  const ResultsFn& on_resolve) override;
 };

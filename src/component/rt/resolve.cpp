@@ -171,6 +171,76 @@ const char* item_kind(const Item& item) {
 
 namespace {
 
+/// "string", "list<u32>", ... for a shape.
+std::string shape_string(const ValueShape& s) {
+  if (s.any) return "Value";
+  if (s.none) return "_";
+  std::string out = rill::to_string(s.kind);
+  if (!s.elems.empty()) {
+    out += "<";
+    for (size_t i = 0; i < s.elems.size(); ++i) out += (i ? ", " : "") + shape_string(s.elems[i]);
+    out += ">";
+  }
+  return out;
+}
+
+std::optional<std::string> value_shape_mismatch(const ValueShape& want, const RType& t) {
+  auto fail = [&] { return "C++ " + shape_string(want) + " for " + to_string(t); };
+  if (want.any) return std::nullopt;
+  switch (t.kind) {
+    case TK::Bool: return want.kind == ValueKind::Bool && !want.none ? std::nullopt : std::optional(fail());
+    case TK::S8: case TK::U8: case TK::S16: case TK::U16: case TK::S32: case TK::U32:
+    case TK::S64: case TK::U64: case TK::F32: case TK::F64: case TK::Char: case TK::String: {
+      static constexpr ValueKind kinds[] = {ValueKind::Bool, ValueKind::S8, ValueKind::U8, ValueKind::S16,
+                                            ValueKind::U16, ValueKind::S32, ValueKind::U32, ValueKind::S64,
+                                            ValueKind::U64, ValueKind::F32, ValueKind::F64, ValueKind::Char,
+                                            ValueKind::String};
+      if (want.none || want.kind != kinds[static_cast<size_t>(t.kind)]) return fail();
+      return std::nullopt;
+    }
+    case TK::List: case TK::Map: case TK::FixedList:
+      if (want.kind != ValueKind::List || want.elems.size() != 1) return fail();
+      return value_shape_mismatch(want.elems[0], *t.elems[0]);
+    case TK::Option:
+      if (want.kind != ValueKind::Option || want.elems.size() != 1) return fail();
+      return value_shape_mismatch(want.elems[0], *t.elems[1]);
+    case TK::Result:
+      if (want.kind != ValueKind::Result || want.elems.size() != 2) return fail();
+      for (size_t i = 0; i < 2; ++i) {
+        if (!t.elems[i]) {
+          if (!want.elems[i].none && !want.elems[i].any) return fail();
+        } else if (want.elems[i].none) {
+          return fail();
+        } else if (auto m = value_shape_mismatch(want.elems[i], *t.elems[i])) {
+          return m;
+        }
+      }
+      return std::nullopt;
+    case TK::Tuple: case TK::Record:
+      if (want.kind != (t.kind == TK::Tuple ? ValueKind::Tuple : ValueKind::Record) ||
+          want.elems.size() != t.elems.size() || (t.kind == TK::Record && want.labels != t.labels))
+        return fail();
+      for (size_t i = 0; i < t.elems.size(); ++i)
+        if (auto m = value_shape_mismatch(want.elems[i], *t.elems[i])) return m;
+      return std::nullopt;
+    default:
+      return fail();  // variants, enums, flags, handles, streams: use rill::Value
+  }
+}
+
+std::optional<std::string> shape_mismatch(const FuncShape& shape, const FuncTypeRt& ft) {
+  if (shape.params.size() != ft.params.size())
+    return "it takes " + std::to_string(shape.params.size()) + " parameters, the import " +
+           std::to_string(ft.params.size());
+  for (size_t i = 0; i < ft.params.size(); ++i)
+    if (auto m = value_shape_mismatch(shape.params[i], *ft.params[i]))
+      return "parameter " + ft.param_names[i] + ": " + *m;
+  if (!shape.result != !ft.result) return ft.result ? "it returns nothing" : "it returns a value";
+  if (ft.result)
+    if (auto m = value_shape_mismatch(*shape.result, *ft.result)) return "result: " + *m;
+  return std::nullopt;
+}
+
 Result<Item> check_item(const std::string& name, const ExternType& et, const Item& got,
                         const std::shared_ptr<ScopeRt>& s, TypeRt* bound_out);
 
@@ -228,6 +298,11 @@ Result<Item> check_item(const std::string& name, const ExternType& et, const Ite
         if (!known) return Error{"import \"" + name + "\": its function type could not be resolved"};
         auto host = std::dynamic_pointer_cast<HostFuncRt>(*f);
         if (!host) return Error{"import \"" + name + "\": untyped function"};
+        if (host->shape) {
+          if (auto m = shape_mismatch(*host->shape, *s->types[et.index].func))
+            return Error{"import \"" + name + "\": the host function does not match " +
+                         to_string(*s->types[et.index].func) + ": " + *m};
+        }
         auto copy = std::make_shared<HostFuncRt>(*host);
         copy->type = s->types[et.index].func;
         return Item{FuncPtr(std::move(copy))};
