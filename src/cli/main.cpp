@@ -65,7 +65,7 @@ int run_wast(const WastFlags& f) {
 }
 
 void add_run(CLI::App& app, rill::cli::RunFlags& f) {
-  CLI::App* run = app.add_subcommand("run", "Run a WASI preview1 program: rill run [FLAGS] FILE.wasm [ARGS...]");
+  CLI::App* run = app.add_subcommand("run", "Run a WASI preview1 program or WASI 0.2 command component: rill run [FLAGS] FILE.wasm [ARGS...]");
   run->add_option("--env", f.env, "Set KEY=VALUE in the guest environment (repeatable)")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);

@@ -1,6 +1,7 @@
-// `rill run` (run_cmd.h): load, link with wasi_snapshot_preview1, run _initialize/_start or an
-// --invoke'd export, and turn the outcome into an exit status. Messages go to stderr; the
-// guest's own output goes straight to fd 1/2 through the WASI host.
+// `rill run` (run_cmd.h) for core modules: load, link with wasi_snapshot_preview1, run
+// _initialize/_start or an --invoke'd export, and turn the outcome into an exit status. Messages
+// go to stderr; the guest's own output goes straight to fd 1/2 through the WASI host. Components
+// are run by run_component.cpp.
 #include "rill/cli/run_cmd.h"
 
 #include <unistd.h>
@@ -19,13 +20,11 @@
 extern char** environ;
 
 namespace rill::cli {
-namespace {
 
-void fail(const std::string& msg) {
+void run_fail(const std::string& msg) {
   std::fprintf(stderr, "rill run: %s\n", msg.c_str());
 }
 
-/// The guest environment: the host's when asked, then each --env (a later KEY replaces).
 std::vector<std::string> guest_env(const RunFlags& f) {
   std::vector<std::string> env;
   if (f.inherit_env)
@@ -39,7 +38,7 @@ std::vector<std::string> guest_env(const RunFlags& f) {
   return env;
 }
 
-std::vector<wasi::p1::Preopen> preopens(const RunFlags& f) {
+std::vector<wasi::p1::Preopen> guest_preopens(const RunFlags& f) {
   std::vector<wasi::p1::Preopen> out;
   for (const std::string& d : f.dirs) {
     size_t sep = d.find("::");
@@ -51,16 +50,28 @@ std::vector<wasi::p1::Preopen> preopens(const RunFlags& f) {
   return out;
 }
 
-/// A trap's exit status: the code of proc_exit, else the trap report and kTrapExitStatus.
 int trap_status(const Trap& trap) {
   if (trap.kind == TrapKind::Exit)
     return trap.exit_code;
   std::string text = trap.to_string();
   while (!text.empty() && text.back() == '\n')
     text.pop_back();
-  fail(text);
+  run_fail(text);
   return kTrapExitStatus;
 }
+
+bool is_component_file(const std::string& path) {
+  // Binary.md: the preamble is "\0asm", a version and a layer; layer 1 is a component.
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f)
+    return false;
+  unsigned char head[8] = {};
+  size_t n = std::fread(head, 1, sizeof head, f);
+  std::fclose(f);
+  return n == sizeof head && std::memcmp(head, "\0asm", 4) == 0 && head[6] == 1 && head[7] == 0;
+}
+
+namespace {
 
 bool parse_arg(const std::string& s, ValType t, Val& out) {
   errno = 0;
@@ -114,19 +125,19 @@ std::string format(const Val& v) {
 int invoke(const Instance& instance, const RunFlags& f) {
   auto func = instance.func(f.invoke);
   if (!func) {
-    fail("unknown export: function \"" + f.invoke + "\"");
+    run_fail("unknown export: function \"" + f.invoke + "\"");
     return 1;
   }
   FuncType type = func->type();
   if (type.params.size() != f.args.size()) {
-    fail("--invoke " + f.invoke + ": expected " + std::to_string(type.params.size()) +
+    run_fail("--invoke " + f.invoke + ": expected " + std::to_string(type.params.size()) +
          " arguments " + type.to_string() + ", got " + std::to_string(f.args.size()));
     return 1;
   }
   std::vector<Val> args(f.args.size());
   for (size_t i = 0; i < args.size(); ++i) {
     if (!parse_arg(f.args[i], type.params[i], args[i])) {
-      fail("--invoke " + f.invoke + ": argument " + std::to_string(i) + " (\"" + f.args[i] +
+      run_fail("--invoke " + f.invoke + ": argument " + std::to_string(i) + " (\"" + f.args[i] +
            "\") is not a valid " + to_string(type.params[i]));
       return 1;
     }
@@ -143,10 +154,12 @@ int invoke(const Instance& instance, const RunFlags& f) {
 }  // namespace
 
 int run_module(const RunFlags& f) {
+  if (is_component_file(f.file))
+    return run_component(f);
   Engine engine;
   auto module = Module::compile_file(engine, f.file);
   if (!module) {
-    fail(f.file + ": " + module.error().to_string());
+    run_fail(f.file + ": " + module.error().to_string());
     return 1;
   }
   wasi::p1::Config config;
@@ -154,10 +167,10 @@ int run_module(const RunFlags& f) {
   if (f.invoke.empty())
     config.args.insert(config.args.end(), f.args.begin(), f.args.end());
   config.env = guest_env(f);
-  config.preopens = preopens(f);
+  config.preopens = guest_preopens(f);
   auto ctx = wasi::p1::Context::create(config);
   if (!ctx) {
-    fail(ctx.error().message);
+    run_fail(ctx.error().message);
     return 1;
   }
   Linker linker;
@@ -165,7 +178,7 @@ int run_module(const RunFlags& f) {
   Store store(engine);
   auto instance = linker.instantiate(store, *module);
   if (!instance) {
-    fail(f.file + ": " + instance.error().to_string());
+    run_fail(f.file + ": " + instance.error().to_string());
     return 1;
   }
   auto init = instance->func("_initialize");
@@ -180,7 +193,7 @@ int run_module(const RunFlags& f) {
   if (!start && init)
     return 0;  // a reactor: _initialize was all there was to run
   if (!start) {
-    fail(f.file + ": no _start or _initialize export (use --invoke NAME)");
+    run_fail(f.file + ": no _start or _initialize export (use --invoke NAME)");
     return 1;
   }
   auto r = start->call({});

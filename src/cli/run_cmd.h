@@ -1,9 +1,13 @@
 // `rill run`: instantiate a WASI preview1 command (or reactor) module with the host from
-// src/wasi/p1 and run it, or call one export with --invoke. Flag parsing is in main.cpp.
+// src/wasi/p1 and run it, or call one export with --invoke; or run a WASI 0.2 command
+// component (wasi:cli/run) with the host from src/wasi/p2. Flag parsing is in main.cpp.
 #pragma once
 
 #include <string>
 #include <vector>
+
+#include "rill/rill.h"
+#include "rill/wasi.h"
 
 namespace rill::cli {
 
@@ -26,6 +30,23 @@ struct RunFlags {
 
 /// Run {flags}; returns the process exit status (the guest's proc_exit code, 0 when _start
 /// returns, kTrapExitStatus on a trap, 1 when the module cannot be loaded or linked).
+/// A component file is handed to run_component.
 int run_module(const RunFlags& flags);
+
+/// Run the component {flags.file}'s wasi:cli/run export: 0 for ok, 1 for err or a load/link
+/// failure, the code of wasi:cli/exit, kTrapExitStatus on a trap.
+int run_component(const RunFlags& flags);
+
+/// Whether {path} starts with a component preamble (layer 1) rather than a core module's.
+bool is_component_file(const std::string& path);
+/// "rill run: {msg}" on stderr.
+void run_fail(const std::string& msg);
+/// The guest environment: the host's when asked, then each --env (a later KEY replaces).
+std::vector<std::string> guest_env(const RunFlags& f);
+/// The --dir flags as preopens.
+std::vector<wasi::p1::Preopen> guest_preopens(const RunFlags& f);
+/// A trap's exit status: its code for an Exit trap, else the report on stderr and
+/// kTrapExitStatus.
+int trap_status(const Trap& trap);
 
 }  // namespace rill::cli

@@ -3,7 +3,8 @@
 #   tests/component/fixtures/*.wat   -> component/fixtures/*.wasm    (jco parse)
 #   guests/component/strings.c + wit -> component/guests/strings.wasm (tools/jco_embed.mjs,
 #                                       then jco new --wasi-reactor)
-#   guests/component/hello.c         -> component/guests/hello.wasm   (jco new --wasi-command)
+#   guests/component/{hello,files}.c -> component/guests/*.wasm       (jco new --wasi-command)
+#   guests/p1/{exit_code,cat,trap}.c -> component/guests/p1_*.wasm
 # Without node and node_modules, or without a wasm32-wasi clang, the tests that need them skip.
 set(RILL_COMPONENT_FIXTURE_DIR ${CMAKE_CURRENT_BINARY_DIR}/component/fixtures)
 set(RILL_COMPONENT_GUEST_DIR ${CMAKE_CURRENT_BINARY_DIR}/component/guests)
@@ -73,14 +74,26 @@ if(RILL_HAVE_COMPONENT_GUESTS)
     COMMAND ${RILL_NODE} ${RILL_JCO_JS} new ${g}/strings.embed.wasm --wasi-reactor -o ${g}/strings.wasm
     DEPENDS ${src_dir}/strings.c ${src_dir}/wit/strings.wit ${CMAKE_SOURCE_DIR}/tools/jco_embed.mjs
     COMMENT "component guest strings.wasm")
-  add_custom_command(
-    OUTPUT ${g}/hello.wasm
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${g}
-    COMMAND ${RILL_COMPONENT_CC} ${cflags} ${src_dir}/hello.c -o ${g}/hello.core.wasm
-    COMMAND ${RILL_NODE} ${RILL_JCO_JS} new ${g}/hello.core.wasm --wasi-command -o ${g}/hello.wasm
-    DEPENDS ${src_dir}/hello.c
-    COMMENT "component guest hello.wasm (WASI 0.2 command)")
-  list(APPEND component_inputs ${g}/strings.wasm ${g}/hello.wasm)
+  # WASI 0.2 commands: guests/component/{hello,files}.c, and guests/p1/{exit_code,cat,trap}.c as
+  # components (p1_*.wasm) to run the same programs through the adapter.
+  set(command_wasms)
+  foreach(src IN ITEMS ${src_dir}/hello.c ${src_dir}/files.c
+                       ${CMAKE_SOURCE_DIR}/guests/p1/exit_code.c ${CMAKE_SOURCE_DIR}/guests/p1/cat.c
+                       ${CMAKE_SOURCE_DIR}/guests/p1/trap.c)
+    get_filename_component(name ${src} NAME_WE)
+    if(src MATCHES "/guests/p1/")
+      set(name p1_${name})
+    endif()
+    add_custom_command(
+      OUTPUT ${g}/${name}.wasm
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${g}
+      COMMAND ${RILL_COMPONENT_CC} ${cflags} ${src} -o ${g}/${name}.core.wasm
+      COMMAND ${RILL_NODE} ${RILL_JCO_JS} new ${g}/${name}.core.wasm --wasi-command -o ${g}/${name}.wasm
+      DEPENDS ${src}
+      COMMENT "component guest ${name}.wasm (WASI 0.2 command)")
+    list(APPEND command_wasms ${g}/${name}.wasm)
+  endforeach()
+  list(APPEND component_inputs ${g}/strings.wasm ${command_wasms})
 endif()
 
 if(component_inputs)

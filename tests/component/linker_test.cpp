@@ -112,3 +112,26 @@ TEST_F(Versioned, ResourceOfAnotherTypeIsRefused) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(HostInstance, ValueTypeExportsComeFromTheImport) {
+  if (!RILL_HAVE_JCO) GTEST_SKIP() << "jco not installed (npm ci)";
+  rill::Engine engine;
+  auto c = rill::Component::compile_file(engine, std::string(RILL_COMPONENT_WASM_DIR) + "/value_type_export.wasm");
+  ASSERT_TRUE(c) << c.error().to_string();
+  rill::ComponentLinker linker;
+  // No "point" defined: the record type the import exports is the import's own.
+  linker.instance("test:demo/geo@0.1.0").func_new("origin", [](std::span<const Value>, std::vector<Value>& out) {
+    out.push_back(Value::record({{"x", Value::u32(40)}, {"y", Value::u32(2)}}));
+    return std::optional<rill::Trap>();
+  });
+  rill::Store store(engine);
+  auto inst = linker.instantiate(store, *c);
+  ASSERT_TRUE(inst) << inst.error().to_string();
+  auto r = inst->func("sum")->call_typed<uint32_t>();
+  ASSERT_TRUE(r) << r.trap().message;
+  EXPECT_EQ(*r, 42u);
+}
+
+}  // namespace

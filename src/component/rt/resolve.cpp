@@ -249,7 +249,7 @@ Result<Item> check_instance(const std::string& name, const InstanceType& it,
                             const std::shared_ptr<InstanceRt>& got) {
   auto tmp = std::make_shared<ScopeRt>();
   tmp->parent = where;
-  std::shared_ptr<InstanceRt> adjusted;  // a copy when a host function adopted its type
+  std::shared_ptr<InstanceRt> adjusted;  // a copy when a host function or value type was adopted
   for (const TypeDecl& d : it.decls) {
     if (std::holds_alternative<CoreType>(d.decl)) {
       tmp->core_types++;
@@ -267,6 +267,18 @@ Result<Item> check_instance(const std::string& name, const InstanceType& it,
     } else if (const auto* e = std::get_if<ExternDecl>(&d.decl)) {
       const InstanceRt& cur = adjusted ? *adjusted : *got;
       const Item* item = cur.find(e->name.name);
+      if (!item && e->type.kind == ExternKind::Type && e->type.type_bound.kind == TypeBound::Kind::Eq) {
+        // A type export equal to a value type (a record, enum, variant... of an interface) is
+        // fully given by the importer's declaration: a provider without it (a host instance,
+        // which defines only functions and resources) gets the importer's type.
+        const uint32_t b = idx(e->type.type_bound.index);
+        if (b < tmp->types.size() && tmp->types[b].kind != TypeRt::Kind::Resource) {
+          if (!adjusted) adjusted = std::make_shared<InstanceRt>(*got);
+          adjusted->exports.emplace_back(e->name.name, Item{tmp->types[b]});
+          tmp->types.push_back(tmp->types[b]);
+          continue;
+        }
+      }
       if (!item)
         return Error{"import \"" + name + "\": the provided instance has no export \"" + e->name.name + "\""};
       TypeRt bound;

@@ -1,0 +1,42 @@
+// A WASI 0.2 command exercising wasi:filesystem through the preview1 adapter: writes argv[1]
+// into /data/out.txt, reads it back, lists /data, tries to leave the preopen, sleeps (a
+// monotonic-clock pollable) and exits with argv[2] (through the adapter: exit(err), status 1).
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int main(int argc, char** argv) {
+  const char* text = argc > 1 ? argv[1] : "none";
+  FILE* f = fopen("/data/out.txt", "w");
+  if (!f) {
+    printf("open for write: %s\n", strerror(errno));
+    return 2;
+  }
+  fprintf(f, "%s\n", text);
+  fclose(f);
+  char buf[256] = {0};
+  f = fopen("/data/out.txt", "r");
+  if (!f || !fgets(buf, sizeof buf, f)) {
+    printf("read back failed: %s\n", strerror(errno));
+    return 2;
+  }
+  fclose(f);
+  printf("read back: %s", buf);
+  DIR* d = opendir("/data");
+  int entries = 0;
+  for (struct dirent* e = d ? readdir(d) : NULL; e; e = readdir(d))
+    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+      ++entries;
+  if (d)
+    closedir(d);
+  printf("entries: %d\n", entries);
+  FILE* out = fopen("/data/../outside.txt", "r");
+  printf("escape: %s\n", out ? "opened!" : strerror(errno));
+  struct timespec ts = {0, 20 * 1000 * 1000};
+  nanosleep(&ts, NULL);
+  printf("slept\n");
+  return argc > 2 ? atoi(argv[2]) : 0;
+}

@@ -1,0 +1,165 @@
+// wasi:filesystem/types, the descriptor methods that take a path: each resolves beneath the
+// descriptor with preview1's openat2(RESOLVE_BENEATH) code (src/wasi/p1/path.h), so `..`,
+// absolute paths and symlinks leaving the directory fail with not-permitted. set-times,
+// set-times-at, link-at and symlink-at are not implemented: they return error-code.unsupported.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <string>
+#include <vector>
+
+#include "rill/wasi/p1/path.h"
+#include "rill/wasi/p2/filesystem.h"
+
+namespace rill::wasi::p2 {
+namespace {
+
+bool has(const Value& flags, const char* label) {
+  return std::find(flags.labels().begin(), flags.labels().end(), label) != flags.labels().end();
+}
+
+/// Open {path} beneath {d} as O_PATH (for stat and hashes).
+int open_path(Descriptor& d, const Value& path_flags, const Value& path, UniqueFd& out) {
+  p1::Errno e = p1::open_beneath(d.fd.get(), path.str(), O_PATH, 0,
+                                 has(path_flags, "symlink-follow"), out);
+  return e == p1::Errno::Success ? 0 : host_errno_of(e);
+}
+
+TrapOr<Value> stat_at(Host&, Descriptor& d, std::span<const Value> a) {
+  UniqueFd fd;
+  if (int e = open_path(d, a[1], a[2], fd))
+    return fs_err(e);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0)
+    return fs_err(errno);
+  return Value::ok(stat_record(st));
+}
+
+TrapOr<Value> metadata_hash_at(Host&, Descriptor& d, std::span<const Value> a) {
+  UniqueFd fd;
+  if (int e = open_path(d, a[1], a[2], fd))
+    return fs_err(e);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0)
+    return fs_err(errno);
+  return Value::ok(hash_record(st));
+}
+
+TrapOr<Value> open_at(Host& h, Descriptor& d, std::span<const Value> a) {
+  const Value& open_flags = a[3];
+  const Value& flags = a[4];
+  bool read = has(flags, "read");
+  bool write = has(flags, "write");
+  bool create = has(open_flags, "create");
+  if ((create || has(open_flags, "truncate") || write) && !d.mutate_dir)
+    return fs_err(EPERM);
+  int oflags = write ? (read ? O_RDWR : O_WRONLY) : O_RDONLY;
+  if (create)
+    oflags |= O_CREAT;
+  if (has(open_flags, "exclusive"))
+    oflags |= O_EXCL;
+  if (has(open_flags, "truncate"))
+    oflags |= O_TRUNC;
+  if (has(open_flags, "directory"))
+    oflags |= O_DIRECTORY;
+  UniqueFd fd;
+  p1::Errno e = p1::open_beneath(d.fd.get(), a[2].str(), oflags, 0666,
+                                 has(a[1], "symlink-follow"), fd);
+  if (e != p1::Errno::Success)
+    return fs_err(host_errno_of(e));
+  struct stat st {};
+  bool dir = ::fstat(fd.get(), &st) == 0 && S_ISDIR(st.st_mode);
+  auto v = h.own(h.impl().descriptors, h.descriptor,
+                 Descriptor{std::move(fd), read || dir, write, dir && d.mutate_dir});
+  if (!v)
+    return v;
+  return Value::ok(std::move(*v));
+}
+
+/// Resolve all but the last component of {path} beneath {d}; 0 or a host errno.
+int parent_of(Descriptor& d, const Value& path, p1::ParentDir& out) {
+  p1::Errno e = p1::open_parent(d.fd.get(), path.str(), out);
+  return e == p1::Errno::Success ? 0 : host_errno_of(e);
+}
+
+TrapOr<Value> create_directory_at(Host&, Descriptor& d, std::span<const Value> a) {
+  if (!d.mutate_dir)
+    return fs_err(EPERM);
+  p1::ParentDir p;
+  if (int e = parent_of(d, a[1], p))
+    return fs_err(e);
+  if (::mkdirat(p.fd, p.name.c_str(), 0777) != 0)
+    return fs_err(errno);
+  return Value::ok();
+}
+
+TrapOr<Value> unlink_at(Descriptor& d, const Value& path, int flags) {
+  if (!d.mutate_dir)
+    return fs_err(EPERM);
+  p1::ParentDir p;
+  if (int e = parent_of(d, path, p))
+    return fs_err(e);
+  if (::unlinkat(p.fd, p.name.c_str(), flags) != 0)
+    return fs_err(errno);
+  return Value::ok();
+}
+
+TrapOr<Value> unlink_file_at(Host&, Descriptor& d, std::span<const Value> a) {
+  return unlink_at(d, a[1], 0);
+}
+
+TrapOr<Value> remove_directory_at(Host&, Descriptor& d, std::span<const Value> a) {
+  return unlink_at(d, a[1], AT_REMOVEDIR);
+}
+
+TrapOr<Value> rename_at(Host& h, Descriptor& d, std::span<const Value> a) {
+  Descriptor* to = h.impl().descriptors.get(rep_of(a[2]));
+  if (!to)
+    return bad_handle("descriptor");
+  if (!d.mutate_dir || !to->mutate_dir)
+    return fs_err(EPERM);
+  p1::ParentDir from_p;
+  p1::ParentDir to_p;
+  if (int e = parent_of(d, a[1], from_p))
+    return fs_err(e);
+  if (int e = parent_of(*to, a[3], to_p))
+    return fs_err(e);
+  if (::renameat(from_p.fd, from_p.name.c_str(), to_p.fd, to_p.name.c_str()) != 0)
+    return fs_err(errno);
+  return Value::ok();
+}
+
+TrapOr<Value> readlink_at(Host&, Descriptor& d, std::span<const Value> a) {
+  p1::ParentDir p;
+  if (int e = parent_of(d, a[1], p))
+    return fs_err(e);
+  std::vector<char> buf(4096);
+  ssize_t n = ::readlinkat(p.fd, p.name.c_str(), buf.data(), buf.size());
+  if (n < 0)
+    return fs_err(errno);
+  return Value::ok(Value::string(std::string(buf.data(), static_cast<size_t>(n))));
+}
+
+TrapOr<Value> unsupported(Host&, Descriptor&, std::span<const Value>) {
+  return fs_err("unsupported");
+}
+
+}  // namespace
+
+void add_path_methods(ComponentLinker::Instance& t, const HostPtr& h) {
+  method(t, h, "stat-at", stat_at);
+  method(t, h, "metadata-hash-at", metadata_hash_at);
+  method(t, h, "open-at", open_at);
+  method(t, h, "create-directory-at", create_directory_at);
+  method(t, h, "unlink-file-at", unlink_file_at);
+  method(t, h, "remove-directory-at", remove_directory_at);
+  method(t, h, "rename-at", rename_at);
+  method(t, h, "readlink-at", readlink_at);
+  for (const char* name : {"set-times", "set-times-at", "link-at", "symlink-at"})
+    method(t, h, name, unsupported);
+}
+
+}  // namespace rill::wasi::p2

@@ -1,0 +1,231 @@
+// wasi:io/streams: input-stream and output-stream over host fds (stdio, files). The host keeps
+// no buffers: a write is done (or has failed) when it returns, so flush only reports state.
+// A stream whose fd is closed, or which saw EPIPE or end of file, reports stream-error.closed.
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <vector>
+
+#include "rill/wasi/p2/host.h"
+
+namespace rill::wasi::p2 {
+namespace {
+
+/// Most bytes one read returns (the guest asks for a u64 length).
+constexpr uint64_t kMaxRead = 1 << 20;
+/// What check-write permits at once; writes themselves are done in full.
+constexpr uint64_t kWritePermit = 1 << 20;
+
+std::vector<uint8_t> bytes_of(const Value& list) {
+  std::vector<uint8_t> out;
+  out.reserve(list.items().size());
+  for (const Value& b : list.items())
+    out.push_back(static_cast<uint8_t>(b.as_u32()));
+  return out;
+}
+
+Value list_of(const uint8_t* data, size_t n) {
+  std::vector<Value> items;
+  items.reserve(n);
+  for (size_t i = 0; i < n; ++i)
+    items.push_back(Value::u8(data[i]));
+  return Value::list(std::move(items));
+}
+
+/// Read up to {len} bytes; without {block} a pipe or tty that has nothing yet gives 0 bytes.
+/// Returns the byte count, -1 at end of stream (closed), or -2 with {err} set.
+ssize_t read_some(InputStream& s, uint8_t* buf, size_t len, bool block, int& err) {
+  if (!s.fd.valid())
+    return -1;
+  if (len == 0)
+    return 0;
+  if (!block && !s.offset) {
+    pollfd p{s.fd.get(), POLLIN, 0};
+    if (::poll(&p, 1, 0) == 0)
+      return 0;
+  }
+  for (;;) {
+    ssize_t n = s.offset ? ::pread(s.fd.get(), buf, len, static_cast<off_t>(*s.offset))
+                         : ::read(s.fd.get(), buf, len);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      err = errno;
+      return -2;
+    }
+    if (n == 0)
+      return -1;
+    if (s.offset)
+      *s.offset += static_cast<uint64_t>(n);
+    return n;
+  }
+}
+
+/// Write all of {data}; 0, or the errno that stopped it (EPIPE closes the stream).
+int write_all(OutputStream& s, const uint8_t* data, size_t len) {
+  while (len > 0) {
+    ssize_t n = s.offset ? ::pwrite(s.fd.get(), data, len, static_cast<off_t>(*s.offset))
+                         : ::write(s.fd.get(), data, len);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return errno;
+    if (s.offset)
+      *s.offset += static_cast<uint64_t>(n);
+    data += n;
+    len -= static_cast<size_t>(n);
+  }
+  return 0;
+}
+
+/// ok / stream-error for a write of {data} to the output-stream {rep}.
+TrapOr<Value> do_write(Host& h, uint32_t rep, const uint8_t* data, size_t len) {
+  OutputStream* s = h.impl().outputs.get(rep);
+  if (!s)
+    return bad_handle("output-stream");
+  if (!s->fd.valid())
+    return stream_closed();
+  int e = write_all(*s, data, len);
+  if (e == EPIPE) {
+    s->fd.reset();
+    return stream_closed();
+  }
+  if (e != 0)
+    return stream_failed(h, e);
+  return Value::ok();
+}
+
+TrapOr<Value> do_read(Host& h, uint32_t rep, uint64_t len, bool block) {
+  InputStream* s = h.impl().inputs.get(rep);
+  if (!s)
+    return bad_handle("input-stream");
+  std::vector<uint8_t> buf(std::min(len, kMaxRead));
+  int err = 0;
+  ssize_t n = read_some(*s, buf.data(), buf.size(), block, err);
+  if (n == -1)
+    return stream_closed();
+  if (n == -2)
+    return stream_failed(h, err);
+  return Value::ok(list_of(buf.data(), static_cast<size_t>(n)));
+}
+
+TrapOr<Value> do_skip(Host& h, uint32_t rep, uint64_t len, bool block) {
+  auto r = do_read(h, rep, len, block);
+  if (!r || r->is_err())
+    return r;
+  return Value::ok(Value::u64(r->payload()->items().size()));
+}
+
+TrapOr<Value> do_write_zeroes(Host& h, uint32_t rep, uint64_t len) {
+  std::vector<uint8_t> zeroes(std::min(len, kWritePermit), 0);
+  while (len > 0) {
+    size_t n = static_cast<size_t>(std::min<uint64_t>(len, zeroes.size()));
+    auto r = do_write(h, rep, zeroes.data(), n);
+    if (!r || r->is_err())
+      return r;
+    len -= n;
+  }
+  return Value::ok();
+}
+
+/// Move up to {len} bytes from {src} to the output-stream {rep}; the count moved.
+TrapOr<Value> do_splice(Host& h, uint32_t rep, uint32_t src, uint64_t len, bool block) {
+  if (!h.impl().outputs.get(rep))
+    return bad_handle("output-stream");
+  auto r = do_read(h, src, std::min(len, kWritePermit), block);
+  if (!r || r->is_err())
+    return r;
+  std::vector<uint8_t> data = bytes_of(*r->payload());
+  auto w = do_write(h, rep, data.data(), data.size());
+  if (!w || w->is_err())
+    return w;
+  return Value::ok(Value::u64(data.size()));
+}
+
+void add_input(ComponentLinker::Instance& s, const HostPtr& h) {
+  s.resource("input-stream", h->input_stream);
+  const char* kRead[] = {"[method]input-stream.read", "[method]input-stream.blocking-read"};
+  const char* kSkip[] = {"[method]input-stream.skip", "[method]input-stream.blocking-skip"};
+  for (int block = 0; block < 2; ++block) {
+    define(s, kRead[block], [h, block](std::span<const Value> a) {
+      return do_read(*h, rep_of(a[0]), a[1].as_u64(), block != 0);
+    });
+    define(s, kSkip[block], [h, block](std::span<const Value> a) {
+      return do_skip(*h, rep_of(a[0]), a[1].as_u64(), block != 0);
+    });
+  }
+  define(s, "[method]input-stream.subscribe", [h](std::span<const Value> a) -> TrapOr<Value> {
+    InputStream* in = h->impl().inputs.get(rep_of(a[0]));
+    if (!in)
+      return bad_handle("input-stream");
+    return fd_pollable(*h, in->offset ? -1 : in->fd.get(), POLLIN);
+  });
+}
+
+void add_output(ComponentLinker::Instance& s, const HostPtr& h) {
+  s.resource("output-stream", h->output_stream);
+  define(s, "[method]output-stream.check-write", [h](std::span<const Value> a) -> TrapOr<Value> {
+    OutputStream* out = h->impl().outputs.get(rep_of(a[0]));
+    if (!out)
+      return bad_handle("output-stream");
+    if (!out->fd.valid())
+      return stream_closed();
+    return Value::ok(Value::u64(kWritePermit));
+  });
+  for (const char* name : {"[method]output-stream.write",
+                           "[method]output-stream.blocking-write-and-flush"}) {
+    define(s, name, [h](std::span<const Value> a) {
+      std::vector<uint8_t> data = bytes_of(a[1]);
+      return do_write(*h, rep_of(a[0]), data.data(), data.size());
+    });
+  }
+  for (const char* name : {"[method]output-stream.flush", "[method]output-stream.blocking-flush"}) {
+    define(s, name, [h](std::span<const Value> a) { return do_write(*h, rep_of(a[0]), nullptr, 0); });
+  }
+  for (const char* name : {"[method]output-stream.write-zeroes",
+                           "[method]output-stream.blocking-write-zeroes-and-flush"}) {
+    define(s, name, [h](std::span<const Value> a) {
+      return do_write_zeroes(*h, rep_of(a[0]), a[1].as_u64());
+    });
+  }
+  const char* kSplice[] = {"[method]output-stream.splice", "[method]output-stream.blocking-splice"};
+  for (int block = 0; block < 2; ++block) {
+    define(s, kSplice[block], [h, block](std::span<const Value> a) {
+      return do_splice(*h, rep_of(a[0]), rep_of(a[1]), a[2].as_u64(), block != 0);
+    });
+  }
+  define(s, "[method]output-stream.subscribe", [h](std::span<const Value> a) -> TrapOr<Value> {
+    OutputStream* out = h->impl().outputs.get(rep_of(a[0]));
+    if (!out)
+      return bad_handle("output-stream");
+    return fd_pollable(*h, out->offset ? -1 : out->fd.get(), POLLOUT);
+  });
+}
+
+}  // namespace
+
+TrapOr<Value> fd_pollable(Host& h, int fd, short events) {
+  Pollable p;
+  if (fd >= 0) {
+    int d = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    if (d >= 0) {
+      p.kind = Pollable::Kind::Fd;
+      p.fd = UniqueFd(d);
+      p.events = events;
+    }
+  }
+  return h.new_pollable(std::move(p));
+}
+
+void add_streams(ComponentLinker& linker, const HostPtr& h) {
+  auto& s = iface(linker, "wasi:io/streams");
+  s.resource("error", h->error);
+  s.resource("pollable", h->pollable);
+  add_input(s, h);
+  add_output(s, h);
+}
+
+}  // namespace rill::wasi::p2
