@@ -327,8 +327,9 @@ FuncShape host_shape() {
   using Tr = host_traits<std::decay_t<F>>;
   using R = typename Tr::result;
   FuncShape out;
-  std::apply([&](auto... a) { (out.params.push_back(ShapeOf<decltype(a)>::get()), ...); },
-             typename Tr::args{});
+  [&]<size_t... I>(std::index_sequence<I...>) {
+    (out.params.push_back(ShapeOf<std::tuple_element_t<I, typename Tr::args>>::get()), ...);
+  }(std::make_index_sequence<std::tuple_size_v<typename Tr::args>>{});
   if constexpr (!std::is_void_v<R>) out.result = ShapeOf<R>::get();
   return out;
 }
