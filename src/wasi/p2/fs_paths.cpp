@@ -28,24 +28,24 @@ int open_path(Descriptor& d, const Value& path_flags, const Value& path, UniqueF
   return e == p1::Errno::Success ? 0 : host_errno_of(e);
 }
 
-TrapOr<Value> stat_at(Host&, Descriptor& d, std::span<const Value> a) {
+/// fstat of the file at path a[2] (flags a[1]) beneath {d}, made into a Value by {make}.
+template <class Make>
+TrapOr<Value> stat_path(Descriptor& d, std::span<const Value> a, Make make) {
   UniqueFd fd;
   if (int e = open_path(d, a[1], a[2], fd))
     return fs_err(e);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0)
     return fs_err(errno);
-  return Value::ok(stat_record(st));
+  return Value::ok(make(st));
+}
+
+TrapOr<Value> stat_at(Host&, Descriptor& d, std::span<const Value> a) {
+  return stat_path(d, a, [](const struct stat& st) { return stat_record(st); });
 }
 
 TrapOr<Value> metadata_hash_at(Host&, Descriptor& d, std::span<const Value> a) {
-  UniqueFd fd;
-  if (int e = open_path(d, a[1], a[2], fd))
-    return fs_err(e);
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0)
-    return fs_err(errno);
-  return Value::ok(hash_record(st));
+  return stat_path(d, a, [](const struct stat& st) { return hash_record(st); });
 }
 
 TrapOr<Value> open_at(Host& h, Descriptor& d, std::span<const Value> a) {
