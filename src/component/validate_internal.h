@@ -246,6 +246,8 @@ void push_extern(const ExternType& t, Scope& scope, bool is_import);
 SemExtern last_item(const Scope& scope, ExternKind kind);
 /// The index-space sort of extern kind {kind} (not Value).
 Sort sort_of(ExternKind kind);
+/// The core sort of a core extern kind.
+CoreSort core_sort_of(wasm::ExternKind k);
 /// The weakest name the type of an import/export of {t} refers to.
 Vis extern_worst(const ExternType& t, const Scope& scope);
 /// The resolved defvaltype behind {t} (nullptr for primitives and unresolved types).

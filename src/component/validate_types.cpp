@@ -381,21 +381,10 @@ Result<std::optional<wasm::FuncType>> core_func_type(const CoreExternType& t,
   return types[i].func;
 }
 
-CoreSort sort_of(wasm::ExternKind k) {
-  switch (k) {
-    case wasm::ExternKind::Func: return CoreSort::Func;
-    case wasm::ExternKind::Table: return CoreSort::Table;
-    case wasm::ExternKind::Memory: return CoreSort::Memory;
-    case wasm::ExternKind::Global: return CoreSort::Global;
-    case wasm::ExternKind::Tag: return CoreSort::Tag;
-  }
-  return CoreSort::Func;
-}
-
 /// The type of a module type's import or export; memories are checked against the 32-bit limit.
 Result<CoreExportInfo> core_extern(const CoreExternType& t, const std::vector<CoreTypeEntry>& types,
                                    uint64_t offset) {
-  CoreExportInfo info{sort_of(t.kind), {}, {}, {}, {}};
+  CoreExportInfo info{core_sort_of(t.kind), {}, {}, {}, {}};
   RILL_TRY(info.func, core_func_type(t, types, offset));
   if (t.kind == wasm::ExternKind::Table) info.table = t.table;
   if (t.kind == wasm::ExternKind::Global) info.global = t.global;

@@ -40,6 +40,17 @@ uint32_t Scope::size(Sort s) const {
   return 0;
 }
 
+CoreSort core_sort_of(wasm::ExternKind k) {
+  switch (k) {
+    case wasm::ExternKind::Func: return CoreSort::Func;
+    case wasm::ExternKind::Table: return CoreSort::Table;
+    case wasm::ExternKind::Memory: return CoreSort::Memory;
+    case wasm::ExternKind::Global: return CoreSort::Global;
+    case wasm::ExternKind::Tag: return CoreSort::Tag;
+  }
+  return CoreSort::Func;
+}
+
 Sort sort_of(ExternKind kind) {
   switch (kind) {
     case ExternKind::CoreModule: return Sort{SortKind::Core, CoreSort::Module};
@@ -80,16 +91,6 @@ namespace {
 
 Sort core_sort(CoreSort s) { return Sort{SortKind::Core, s}; }
 
-CoreSort core_sort_of(wasm::ExternKind k) {
-  switch (k) {
-    case wasm::ExternKind::Func: return CoreSort::Func;
-    case wasm::ExternKind::Table: return CoreSort::Table;
-    case wasm::ExternKind::Memory: return CoreSort::Memory;
-    case wasm::ExternKind::Global: return CoreSort::Global;
-    case wasm::ExternKind::Tag: return CoreSort::Tag;
-  }
-  return CoreSort::Func;
-}
 
 ExternKind extern_kind_of(Sort s) {
   switch (s.kind) {
@@ -187,21 +188,6 @@ Result<void> validate_core_module(const CoreModule& m, Scope& scope, uint64_t of
   return {};
 }
 
-/// The name of a core sort as wasm-tools' messages spell it.
-const char* core_sort_word(CoreSort s) {
-  switch (s) {
-    case CoreSort::Func: return "func";
-    case CoreSort::Table: return "table";
-    case CoreSort::Memory: return "memory";
-    case CoreSort::Global: return "global";
-    case CoreSort::Tag: return "tag";
-    case CoreSort::Type: return "type";
-    case CoreSort::Module: return "module";
-    case CoreSort::Instance: return "instance";
-  }
-  return "?";
-}
-
 }  // namespace
 
 namespace {
@@ -253,8 +239,8 @@ Result<void> check_core_arg(const CoreImportInfo& imp, const CoreInstanceInfo& i
       "type mismatch for export `" + imp.name + "` of module instantiation argument `" +
       imp.module + "`: ";
   if (e->second.sort != imp.type.sort) {
-    return error_at(offset, what + "expected " + core_sort_word(imp.type.sort) + ", found " +
-                                core_sort_word(e->second.sort));
+    return error_at(offset, what + "expected " + to_string(imp.type.sort) + ", found " +
+                                to_string(e->second.sort));
   }
   if (auto bad = core_mismatch(imp.type, e->second)) return error_at(offset, what + *bad);
   return {};
@@ -578,7 +564,7 @@ Result<void> validate_core_export_alias(const Alias& a, Scope& scope, uint64_t o
     if (e->second.sort != a.sort.core) {
       return error_at(offset, "export `" + a.name + "` for core instance " +
                                   std::to_string(a.instance) + " is not a " +
-                                  core_sort_word(a.sort.core));
+                                  to_string(a.sort.core));
     }
     item = e->second;
   }
