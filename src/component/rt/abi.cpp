@@ -307,20 +307,7 @@ bool store_string_into_range(Cx& cx, const Value& v, uint32_t& ptr, uint32_t& ta
       }
       // Write the Latin-1 prefix, then inflate to UTF-16 (the spec's exact realloc sequence).
       const uint64_t worst = 2 * units;
-      size_t prefix = 0;
-      {
-        size_t i = 0;
-        const auto* b = reinterpret_cast<const uint8_t*>(s.data());
-        while (i < s.size()) {
-          const uint8_t c = b[i];
-          const size_t w = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-          uint32_t cp = c;
-          if (w == 2) cp = ((c & 0x1Fu) << 6) | (b[i + 1] & 0x3Fu);
-          if (w > 2 || cp >= 0x100) break;
-          cx.mem()[ptr + prefix++] = static_cast<uint8_t>(cp);
-          i += w;
-        }
-      }
+      const size_t prefix = utf8_latin1_prefix(s, cx.mem() + ptr);
       if (!realloc_to(cx, ptr, units, 2, worst)) return false;
       const size_t n16 = utf16_length(s);
       std::vector<uint8_t> enc(2 * n16);

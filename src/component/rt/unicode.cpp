@@ -158,6 +158,18 @@ size_t code_points(const std::string& s, bool& all_latin1) {
   return n;
 }
 
+size_t utf8_latin1_prefix(const std::string& s, uint8_t* out) {
+  size_t i = 0, n = 0;
+  while (i < s.size()) {
+    size_t next = i;
+    const uint32_t cp = next_cp(s, next);
+    if (cp >= 0x100) break;
+    out[n++] = static_cast<uint8_t>(cp);
+    i = next;
+  }
+  return n;
+}
+
 void utf8_to_latin1(const std::string& s, uint8_t* out) {
   size_t i = 0, o = 0;
   while (i < s.size()) out[o++] = static_cast<uint8_t>(next_cp(s, i));

@@ -26,5 +26,8 @@ void utf8_to_utf16(const std::string& s, uint8_t* out);
 size_t code_points(const std::string& s, bool& all_latin1);
 /// Writes valid UTF-8 {s} whose code points are all below U+0100 as Latin-1 to {out}.
 void utf8_to_latin1(const std::string& s, uint8_t* out);
+/// Writes the leading code points of valid UTF-8 {s} that are below U+0100 as Latin-1 to {out}
+/// and returns how many there were.
+size_t utf8_latin1_prefix(const std::string& s, uint8_t* out);
 
 }  // namespace rill::component::rt
