@@ -190,13 +190,6 @@ Result<Value> parse_value(const json& v) {
   return Error{"unsupported value type " + t};
 }
 
-/// Expected values from a record field's raw form may be parsed as a different integer width
-/// than the result (the script does not say); compare integers by value.
-bool matches(const Value& want, const Value& got) {
-  if (want == got) return true;
-  return false;
-}
-
 }  // namespace
 
 ComponentWast::ComponentWast(engine::Engine& engine, std::string dir, uint64_t deadline_ticks)
@@ -223,18 +216,20 @@ Outcome ComponentWast::run(const json& cmd) {
   return Outcome::skip("command " + std::string(*type) + " is not supported for components");
 }
 
+Result<std::string> ComponentWast::read_wasm(const json& cmd) const {
+  auto file = string_member(cmd, "filename");
+  if (!file || file->empty() || file->find('/') != std::string_view::npos)
+    return Error{"malformed command: missing or bad \"filename\""};
+  return read_file((std::filesystem::path(dir_) / std::string(*file)).string(), kMaxWasm);
+}
+
 Result<std::shared_ptr<const crt::CompiledComponent>> ComponentWast::compile(const json& cmd,
                                                                             std::optional<Outcome>& early) {
   if (auto text_error = string_member(cmd, "text_error"); text_error && !member(cmd, "filename")) {
     early = Outcome::skip("text_error: " + std::string(*text_error));
     return Error{"not encoded"};
   }
-  auto file = string_member(cmd, "filename");
-  if (!file || file->empty() || file->find('/') != std::string_view::npos) {
-    early = Outcome::fail("malformed command: missing or bad \"filename\"");
-    return Error{"no file"};
-  }
-  auto bytes = read_file((std::filesystem::path(dir_) / std::string(*file)).string(), kMaxWasm);
+  auto bytes = read_wasm(cmd);
   if (!bytes) {
     early = Outcome::fail(bytes.error().message);
     return Error{"unreadable"};
@@ -309,12 +304,9 @@ Outcome ComponentWast::cmd_instance(const json& cmd) {
 }
 
 Outcome ComponentWast::cmd_invalid(const json& cmd, bool malformed) {
-  std::optional<Outcome> early;
   if (auto text_error = string_member(cmd, "text_error"); text_error && !member(cmd, "filename"))
     return Outcome::silent();
-  auto file = string_member(cmd, "filename");
-  if (!file) return Outcome::fail("malformed command: no filename");
-  auto bytes = read_file((std::filesystem::path(dir_) / std::string(*file)).string(), kMaxWasm);
+  auto bytes = read_wasm(cmd);
   if (!bytes) return Outcome::fail(bytes.error().message);
   std::span<const uint8_t> data(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size());
   auto d = component::decode_component(data);
@@ -394,7 +386,7 @@ Outcome ComponentWast::cmd_action(const json& cmd, const json* expected, bool ex
   for (size_t i = 0; i < results.size(); ++i) {
     auto want = parse_value((*expected)[i]);
     if (!want) return Outcome::fail("bad expected value: " + want.error().message);
-    if (!matches(*want, results[i]))
+    if (*want != results[i])
       return Outcome::fail(what + ": result " + std::to_string(i) + " is " + results[i].to_string() +
                            ", expected " + want->to_string());
   }

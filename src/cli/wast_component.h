@@ -33,6 +33,8 @@ class ComponentWast {
   };
   using EntryPtr = std::shared_ptr<Entry>;
 
+  /// The bytes of the command's "filename" (a plain name in the script's directory).
+  Result<std::string> read_wasm(const nlohmann::json& cmd) const;
   Result<std::shared_ptr<const component::rt::CompiledComponent>> compile(const nlohmann::json& cmd,
                                                                           std::optional<Outcome>& early);
   /// Instantiates into {e}; a trap or link error is returned as an Error (trap: {trapped}).
