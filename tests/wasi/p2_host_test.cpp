@@ -16,6 +16,17 @@
 namespace rill::wasi_test {
 namespace {
 
+/// Instantiate {comp} in {store} with the WASI 0.2 host over a Context of {config}.
+Result<ComponentInstance> instantiate_with(Store& store, const Component& comp,
+                                           const wasi::p2::Config& config) {
+  auto ctx = wasi::p2::Context::create(config);
+  if (!ctx)
+    return std::move(ctx).error();
+  ComponentLinker linker;
+  wasi::p2::add_to_linker(linker, *ctx);
+  return linker.instantiate(store, comp);
+}
+
 /// Instantiate {comp} in {store} with a Context of {args} whose stdout is {stdout_fd}, and
 /// call wasi:cli/run#run; the Value it returned.
 TrapOr<std::vector<Value>> run_with(Store& store, const Component& comp,
@@ -24,12 +35,7 @@ TrapOr<std::vector<Value>> run_with(Store& store, const Component& comp,
   config.args = std::move(args);
   config.stdin_fd = -1;
   config.stdout_fd = stdout_fd;
-  auto ctx = wasi::p2::Context::create(config);
-  if (!ctx)
-    return Trap::host(ctx.error().message);
-  ComponentLinker linker;
-  wasi::p2::add_to_linker(linker, *ctx);
-  auto inst = linker.instantiate(store, comp);
+  auto inst = instantiate_with(store, comp, config);
   if (!inst)
     return Trap::host(inst.error().to_string());
   auto run = inst->func("wasi:cli/run@0.2.12#run");
@@ -82,13 +88,8 @@ TrapOr<uint32_t> probe_write(int stdout_fd) {
     return Trap::host(comp.error().to_string());
   wasi::p2::Config config;
   config.stdout_fd = stdout_fd;
-  auto ctx = wasi::p2::Context::create(config);
-  if (!ctx)
-    return Trap::host(ctx.error().message);
-  ComponentLinker linker;
-  wasi::p2::add_to_linker(linker, *ctx);
   Store store(engine);
-  auto inst = linker.instantiate(store, *comp);
+  auto inst = instantiate_with(store, *comp, config);
   if (!inst)
     return Trap::host(inst.error().to_string());
   return inst->func("probe")->call_typed<uint32_t>();
