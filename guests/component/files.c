@@ -1,5 +1,5 @@
 // A WASI 0.2 command exercising wasi:filesystem through the preview1 adapter: writes argv[1]
-// into /data/out.txt, reads it back, lists /data, tries to leave the preopen, sleeps (a
+// into /data/out.txt, reads it back, lists /data, tries to leave the preopen (by path and by symlinks), sleeps (a
 // monotonic-clock pollable) and exits with argv[2] (through the adapter: exit(err), status 1).
 #include <dirent.h>
 #include <errno.h>
@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 int main(int argc, char** argv) {
   const char* text = argc > 1 ? argv[1] : "none";
@@ -35,6 +36,13 @@ int main(int argc, char** argv) {
   printf("entries: %d\n", entries);
   FILE* out = fopen("/data/../outside.txt", "r");
   printf("escape: %s\n", out ? "opened!" : strerror(errno));
+  // Symlinks: an absolute target is refused; a relative one leading out can be made but not
+  // followed out of the preopen.
+  printf("symlink absolute: %s\n", symlink("/etc/passwd", "/data/abs") == 0 ? "made!" : strerror(errno));
+  int made = symlink("../outside.txt", "/data/out-link") == 0;
+  out = fopen("/data/out-link", "r");
+  printf("symlink out: %s, open: %s\n", made ? "made" : strerror(errno), out ? "opened!" : strerror(errno));
+  unlink("/data/out-link");
   struct timespec ts = {0, 20 * 1000 * 1000};
   nanosleep(&ts, NULL);
   printf("slept\n");

@@ -3,8 +3,14 @@
 `rill run`, one process per test against a fresh copy of its preopened directory, and compares the
 exit status and the stdout/stderr prefixes its JSON asks for (../shared/testsuite/wasi/README.md).
 
-Skips come from tests/wasi/p1_skips.txt (lines `suite/test reason`). Prints one line per test and
-`N passed, N failed, N skipped`; exits 1 on any failure, 77 (CTest's skip code) without the suite.
+With --adapted-dir, runs instead the WASI 0.2 components made from the same programs by jco's
+preview1 adapter (tools/jco_adapt_all.mjs writes DIR/<suite>/<test>.wasm), which exercises the 0.2
+host the way real toolchains do. Through the adapter a non-zero proc_exit status arrives as
+wasi:cli/exit.exit(err), so a test expecting a non-zero status expects 1 there.
+
+Skips come from tests/wasi/p1_skips.txt, or p1_adapter_skips.txt with --adapted-dir (lines
+`suite/test reason`). Prints one line per test and `N passed, N failed, N skipped`; exits 1 on any
+failure, 77 (CTest's skip code) without the suite.
 """
 import argparse
 import json
@@ -86,7 +92,9 @@ def main():
     ap.add_argument("--rill", required=True, help="path to the rill binary")
     ap.add_argument("--suite-root", default=os.path.join(here, "..", "..", "..", "shared",
                                                          "testsuite", "wasi", "p1"))
-    ap.add_argument("--skips", default=os.path.join(here, "p1_skips.txt"))
+    ap.add_argument("--skips", help="skip list (default: p1_skips.txt, or p1_adapter_skips.txt "
+                                    "with --adapted-dir)")
+    ap.add_argument("--adapted-dir", help="run the adapted 0.2 components in this directory")
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("filters", nargs="*", help="suite or suite/test names to run (default: all)")
     opts = ap.parse_args()
@@ -94,6 +102,8 @@ def main():
     # The tests run in temporary directories: make every path absolute first.
     opts.suite_root = os.path.abspath(opts.suite_root)
     opts.rill = os.path.abspath(opts.rill)
+    if not opts.skips:
+        opts.skips = os.path.join(here, "p1_adapter_skips.txt" if opts.adapted_dir else "p1_skips.txt")
     opts.skips = os.path.abspath(opts.skips)
     if not os.path.isdir(opts.suite_root):
         print(f"WASI test suite not found at {opts.suite_root}, skipping")
@@ -120,9 +130,17 @@ def main():
             if os.path.exists(json_path):
                 with open(json_path) as jf:
                     spec = json.load(jf)
+            wasm = os.path.join(suite_dir, f)
+            if opts.adapted_dir:
+                wasm = os.path.join(os.path.abspath(opts.adapted_dir), suite, f)
+                if spec.get("exit_code", 0) != 0:
+                    spec["exit_code"] = 1  # exit(err): the adapter's only non-zero status
+                if not os.path.exists(wasm):
+                    print(f"FAIL {name}: no adapted component {wasm}")
+                    failed += 1
+                    continue
             with tempfile.TemporaryDirectory(prefix="rill-wasi-") as tmp:
-                problem = run_test(os.path.abspath(opts.rill), suite_dir,
-                                   os.path.join(suite_dir, f), spec, tmp, opts.timeout)
+                problem = run_test(opts.rill, suite_dir, wasm, spec, tmp, opts.timeout)
             if problem is None:
                 print(f"PASS {name}")
                 passed += 1

@@ -80,6 +80,9 @@ struct Descriptor {
   bool read = false;
   bool write = false;
   bool mutate_dir = false;  ///< directories: create/remove/rename entries beneath
+  /// descriptor-flags file-integrity-sync, data-integrity-sync, requested-write-sync: what
+  /// open-at was asked for (O_SYNC, O_DSYNC, O_RSYNC), reported back by get-flags.
+  std::vector<std::string> sync_flags;
 };
 
 /// A directory-entry-stream: entries read at read-directory, handed out one by one.

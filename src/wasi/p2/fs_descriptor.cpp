@@ -88,6 +88,7 @@ TrapOr<Value> get_flags(Host&, Descriptor& d, std::span<const Value>) {
     set.emplace_back("write");
   if (d.mutate_dir)
     set.emplace_back("mutate-directory");
+  set.insert(set.end(), d.sync_flags.begin(), d.sync_flags.end());
   return Value::ok(Value::flags(std::move(set)));
 }
 
@@ -311,7 +312,7 @@ void add_filesystem(ComponentLinker& linker, const HostPtr& h) {
              if (d < 0)
                return Trap::host("wasi: cannot duplicate a preopen");
              auto v = h->own(h->impl().descriptors, h->descriptor,
-                             Descriptor{UniqueFd(d), true, false, true});
+                             Descriptor{UniqueFd(d), true, false, true, {}});
              if (!v)
                return v;
              out.push_back(Value::tuple({std::move(*v), Value::string(name)}));
