@@ -158,7 +158,9 @@ void name_resource(const ExternName& n, Scope& scope, bool is_import) {
   if (!parsed || parsed->kind != NameKind::Label) return;
   scope.resource_names.insert(std::string(parsed->label));
   auto& labels = is_import ? scope.import_labels : scope.export_labels;
-  if (!e.resources.empty()) labels[e.resources.front()] = std::string(parsed->label);
+  // The first name wins: `type trailers = fields` re-exports a resource, and fields' methods
+  // still go by "fields" (as in wasm-tools).
+  if (!e.resources.empty()) labels.emplace(e.resources.front(), std::string(parsed->label));
 }
 
 }  // namespace rill::component::detail

@@ -135,3 +135,16 @@ TEST(HostInstance, ValueTypeExportsComeFromTheImport) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ComponentValidate, AResourceReexportedUnderASecondNameKeepsItsFirstForMethods) {
+  // `type trailers = fields`, then `[method]fields.clear`: valid (wasm-tools accepts it; real
+  // wasi:http components have it). The second name must not replace the first.
+  if (!RILL_HAVE_JCO) GTEST_SKIP() << "jco not installed (npm ci)";
+  rill::Engine engine;
+  auto c = rill::Component::compile_file(engine, std::string(RILL_COMPONENT_WASM_DIR) + "/resource_alias_names.wasm");
+  EXPECT_TRUE(c) << c.error().to_string();
+}
+
+}  // namespace
