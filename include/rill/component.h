@@ -25,6 +25,7 @@ struct ComponentImpl;
 struct ComponentFuncImpl;
 struct ComponentInstanceImpl;
 struct LinkerInstanceDef;
+struct LinkedExport;
 }  // namespace detail
 
 /// A compiled component: decoded, validated, its core modules translated. Immutable and
@@ -144,6 +145,13 @@ class ComponentLinker {
   /// The instance import {name}, e.g. "wasi:cli/stdout@0.2.6" (created on first use).
   Instance& instance(const std::string& name);
 
+  /// The import {name} is {from}'s export {export_name}: a function ("greet", or "iface#f" inside
+  /// an exported instance) or a whole exported instance ("wasi:cli/run@0.2.0"). Calls go from one
+  /// component to the other through the canonical ABI, the host not in between; each side keeps
+  /// its own imports (e.g. its own WASI context). {from} must live in the Store the importer is
+  /// instantiated in. An Error when {from} has no such export.
+  Result<void> define(const std::string& name, const ComponentInstance& from, std::string_view export_name);
+
   /// Instantiate {component} in {store}. A missing import is an Error "unknown import: ..." and
   /// a mismatch names the import and both types.
   Result<ComponentInstance> instantiate(Store& store, const Component& component) const;
@@ -151,6 +159,7 @@ class ComponentLinker {
  private:
   Instance root_;
   std::map<std::string, Instance> instances_;
+  std::map<std::string, std::shared_ptr<const detail::LinkedExport>> linked_;
 };
 
 }  // namespace rill

@@ -20,6 +20,11 @@ struct ComponentInstanceImpl {
   StoreImpl* store = nullptr;
   std::shared_ptr<component::rt::InstanceRt> inst;
 };
+/// A ComponentLinker definition made of another instance's export.
+struct LinkedExport {
+  StoreImpl* store = nullptr;
+  component::rt::Item item;
+};
 struct LinkerInstanceDef {
   struct HostFunc {
     std::string name;
@@ -111,6 +116,25 @@ std::optional<ComponentFunc> ComponentInstance::func(std::string_view name) cons
   return out;
 }
 
+Result<void> ComponentLinker::define(const std::string& name, const ComponentInstance& from,
+                                     std::string_view export_name) {
+  if (!from.impl_) return Error{"define " + name + ": empty component instance"};
+  const crt::InstanceRt* inst = from.impl_->inst.get();
+  std::string_view item_name = export_name;
+  if (const size_t hash = export_name.find('#'); hash != std::string_view::npos) {
+    const crt::Item* i = inst->find(export_name.substr(0, hash));
+    const auto* sub = i ? std::get_if<std::shared_ptr<crt::InstanceRt>>(i) : nullptr;
+    if (!sub) return Error{"define " + name + ": the instance exports no instance " + std::string(export_name.substr(0, hash))};
+    inst = sub->get();
+    item_name = export_name.substr(hash + 1);
+  }
+  const crt::Item* item = inst->find(item_name);
+  if (!item || !(std::holds_alternative<crt::FuncPtr>(*item) || std::holds_alternative<std::shared_ptr<crt::InstanceRt>>(*item)))
+    return Error{"define " + name + ": the instance exports no function or instance " + std::string(export_name)};
+  linked_[name] = std::make_shared<const detail::LinkedExport>(detail::LinkedExport{from.impl_->store, *item});
+  return {};
+}
+
 std::vector<std::string> ComponentInstance::exports() const {
   std::vector<std::string> out;
   if (impl_)
@@ -192,6 +216,10 @@ Result<ComponentInstance> ComponentLinker::instantiate(Store& store, const Compo
     auto ir = std::make_shared<crt::InstanceRt>();
     add_items(*inst.def_, ir->exports);
     imports.define(name, crt::Item{std::move(ir)});
+  }
+  for (const auto& [name, linked] : linked_) {
+    if (linked->store != s) return Error{"import " + name + ": linked from an instance of another store"};
+    imports.define(name, linked->item);
   }
   std::unique_ptr<crt::ComponentInstanceRt> root;
   crt::MaybeTrap trap;

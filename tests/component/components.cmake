@@ -74,6 +74,22 @@ if(RILL_HAVE_COMPONENT_GUESTS)
     COMMAND ${RILL_NODE} ${RILL_JCO_JS} new ${g}/strings.embed.wasm --wasi-reactor -o ${g}/strings.wasm
     DEPENDS ${src_dir}/strings.c ${src_dir}/wit/strings.wit ${CMAKE_SOURCE_DIR}/tools/jco_embed.mjs
     COMMENT "component guest strings.wasm")
+  # The isolation pair (wit/peer.wit): peer.c a reactor, caller.c a command importing `describe`.
+  foreach(pair IN ITEMS "peer;--wasi-reactor;-mexec-model=reactor" "caller;--wasi-command;")
+    list(GET pair 0 name)
+    list(GET pair 1 kind)
+    list(GET pair 2 model)
+    add_custom_command(
+      OUTPUT ${g}/${name}.wasm
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${g}
+      COMMAND ${RILL_COMPONENT_CC} ${cflags} ${model} ${src_dir}/${name}.c -o ${g}/${name}.core.wasm
+      COMMAND ${RILL_NODE} ${CMAKE_SOURCE_DIR}/tools/jco_embed.mjs ${src_dir}/wit/peer.wit ${name}
+              ${g}/${name}.core.wasm ${g}/${name}.embed.wasm
+      COMMAND ${RILL_NODE} ${RILL_JCO_JS} new ${g}/${name}.embed.wasm ${kind} -o ${g}/${name}.wasm
+      DEPENDS ${src_dir}/${name}.c ${src_dir}/wit/peer.wit ${CMAKE_SOURCE_DIR}/tools/jco_embed.mjs
+      COMMENT "component guest ${name}.wasm (isolation pair)")
+    list(APPEND component_inputs ${g}/${name}.wasm)
+  endforeach()
   # WASI 0.2 commands: guests/component/{hello,files}.c, and guests/p1/{exit_code,cat,trap}.c as
   # components (p1_*.wasm) to run the same programs through the adapter.
   set(command_wasms)
