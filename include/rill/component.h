@@ -89,6 +89,9 @@ class ComponentFunc {
   }
   /// "func(s: string) -> string".
   std::string type() const;
+  /// The arguments WAVE text {args} spells for this function's parameters, e.g. `1, "a", [2]`
+  /// for (u8, string, list<u32>); an Error names the byte offset where it went wrong.
+  Result<std::vector<Value>> parse_args(std::string_view args) const;
 
  private:
   friend class ComponentInstance;

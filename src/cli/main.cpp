@@ -74,8 +74,10 @@ void add_run(CLI::App& app, rill::cli::RunFlags& f) {
       ->type_name("HOST[::GUEST]")
       ->allow_extra_args(false);
   run->add_option("--invoke", f.invoke,
-                  "Call export NAME with ARGS as its parameters and print its results")
-      ->type_name("NAME");
+                  "Call an export and print its results instead of running the program: for a "
+                  "core module NAME with ARGS as its parameters; for a component 'NAME(ARGS)' "
+                  "with WAVE values, e.g. 'greet(\"x\", [1, 2])'")
+      ->type_name("NAME|'NAME(ARGS)'");
   run->add_option("file", f.file, "The .wasm module")->required();
   // Everything after FILE belongs to the guest, flags included.
   run->prefix_command();

@@ -1,7 +1,11 @@
 // `rill run` for components (run_cmd.h): link the WASI 0.2 host (src/wasi/p2) with a Context of
-// its own, instantiate, call wasi:cli/run@0.2.x#run and map its outcome to an exit status.
+// its own, instantiate, call wasi:cli/run@0.2.x#run (or the --invoke'd export, its arguments
+// and results in WAVE text) and map its outcome to an exit status.
+#include <cstdio>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rill/cli/run_cmd.h"
@@ -9,12 +13,49 @@
 #include "rill/wasi_p2.h"
 
 namespace rill::cli {
+namespace {
 
-int run_component(const RunFlags& f) {
-  if (!f.invoke.empty()) {
-    run_fail("--invoke is not supported for components yet");
+std::string trim(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t\n");
+  size_t e = s.find_last_not_of(" \t\n");
+  return b == std::string_view::npos ? std::string() : std::string(s.substr(b, e - b + 1));
+}
+
+/// --invoke 'NAME(ARGS)': NAME an export ("greet", or "iface#f" in an exported instance), ARGS
+/// WAVE values; prints each result in WAVE on its own line.
+int invoke(const ComponentInstance& instance, const RunFlags& f) {
+  std::string call = trim(f.invoke);
+  size_t open = call.find('(');
+  if (open == std::string::npos || call.back() != ')') {
+    run_fail("--invoke for a component takes NAME(ARGS) with WAVE arguments, e.g. 'greet(\"x\", 1)'");
     return 1;
   }
+  std::string name = trim(std::string_view(call).substr(0, open));
+  auto func = instance.func(name);
+  if (!func) {
+    std::string known;
+    for (const std::string& e : instance.exports())
+      known += (known.empty() ? "" : ", ") + e;
+    run_fail("unknown export: function \"" + name + "\" (exports: " + known + ")");
+    return 1;
+  }
+  auto args = func->parse_args(std::string_view(call).substr(open + 1, call.size() - open - 2));
+  if (!args) {
+    run_fail("--invoke " + name + ": " + args.error().message + " (the function is " + func->type() + ")");
+    return 1;
+  }
+  auto results = func->call(std::span<const Value>(*args));
+  if (!results)
+    return trap_status(results.trap());
+  for (const Value& v : *results)
+    std::printf("%s\n", v.to_string().c_str());
+  std::fflush(stdout);
+  return 0;
+}
+
+}  // namespace
+
+int run_component(const RunFlags& f) {
   Engine engine;
   auto component = Component::compile_file(engine, f.file);
   if (!component) {
@@ -39,6 +80,8 @@ int run_component(const RunFlags& f) {
     run_fail(f.file + ": " + instance.error().to_string());
     return 1;
   }
+  if (!f.invoke.empty())
+    return invoke(*instance, f);
   std::string run_iface;
   for (const std::string& e : instance->exports())
     if (e.starts_with("wasi:cli/run@0.2."))

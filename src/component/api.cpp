@@ -4,6 +4,7 @@
 #include "rill/api/api_internal.h"
 #include "rill/component.h"
 #include "rill/component/rt/linker.h"
+#include "rill/component/rt/wave.h"
 
 namespace rill {
 namespace detail {
@@ -95,6 +96,11 @@ TrapOr<std::vector<Value>> ComponentFunc::call(std::span<const Value> args) cons
 
 std::string ComponentFunc::type() const {
   return impl_ && impl_->fn->type ? crt::to_string(*impl_->fn->type) : std::string("func");
+}
+
+Result<std::vector<Value>> ComponentFunc::parse_args(std::string_view args) const {
+  if (!impl_ || !impl_->fn->type) return Error{"the function's type is not known"};
+  return crt::parse_wave_args(args, *impl_->fn->type);
 }
 
 std::optional<ComponentFunc> ComponentInstance::func(std::string_view name) const {

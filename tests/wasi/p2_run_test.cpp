@@ -96,5 +96,32 @@ TEST(RillRunComponent, CoreModulesStillRunAsPreview1) {
   EXPECT_EQ(r.out, "exiting with 5\n");
 }
 
+TEST(RillRunComponent, InvokeTakesAndPrintsWaveValues) {
+  RILL_REQUIRE_COMPONENT_GUESTS();
+  // strings.wasm (a reactor): `host-prefix` is not a WASI import, so linking fails and says so.
+  auto r = rill_run({"--invoke", "upper(\"x\")", component("strings")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("unknown import: func \"host-prefix\" is not defined"), std::string::npos) << r.err;
+  // peer.wasm's describe(tag: string) -> u32 prints with the WASI context rill run gives it.
+  r = rill_run({"--env", "NAME=cli", "--invoke", R"(describe("t\u{e9}"))", component("peer")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  const std::string line = "peer(t\xc3\xa9): NAME=cli id=(none)\n";  // and it returns its length
+  EXPECT_EQ(r.out, line + std::to_string(line.size()) + "\n");
+}
+
+TEST(RillRunComponent, InvokeErrorsNameTheProblem) {
+  RILL_REQUIRE_COMPONENT_GUESTS();
+  auto r = rill_run({"--invoke", "describe(1)", component("peer")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("--invoke describe: expected a string literal at offset 0 (the function is "
+                       "func(tag: string) -> u32)"), std::string::npos) << r.err;
+  r = rill_run({"--invoke", "nope()", component("peer")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("unknown export: function \"nope\" (exports: describe)"), std::string::npos) << r.err;
+  r = rill_run({"--invoke", "describe", component("peer")});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("takes NAME(ARGS)"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace rill::wasi_test
