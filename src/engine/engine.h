@@ -29,9 +29,17 @@ struct Config {
 /// Translated code for one module; produced by Engine::compile.
 struct CompiledModule {
   std::shared_ptr<const wasm::Module> module;
-  std::vector<std::unique_ptr<CompiledFunc>> funcs;  ///< defined functions, in order
+  /// Defined functions, in order. After compile_validated, each starts as a placeholder (its
+  /// code one LazyCompile cell, its frame the parameters and results) until translate() runs.
+  std::vector<std::unique_ptr<CompiledFunc>> funcs;
   std::vector<uint32_t> type_ids;                    ///< canonical id of each module type
+  struct Lazy;
+  std::unique_ptr<Lazy> lazy;  ///< compile_validated's translations; null when eager
   ~CompiledModule();
+
+  /// The translated code of defined function {i}: funcs[i] when eager, else translated on the
+  /// first call from any thread (once). Null, with {error} set, if translation fails.
+  const CompiledFunc* translate(uint32_t i, std::string* error) const;
 };
 
 class Engine {
@@ -47,6 +55,10 @@ class Engine {
   Result<std::shared_ptr<const CompiledModule>> compile(std::span<const uint8_t> bytes);
   /// Validate and translate an already-decoded module.
   Result<std::shared_ptr<const CompiledModule>> compile(std::shared_ptr<const wasm::Module> module);
+  /// A module the caller has already validated in full (wasm::validate_module): its function
+  /// bodies are translated lazily, each on its first call, so a program pays only for the code
+  /// it runs (the component validator validates every core module, so components use this).
+  Result<std::shared_ptr<const CompiledModule>> compile_validated(std::shared_ptr<const wasm::Module> module);
 
   /// Canonical id of a function type: equal types get equal ids. Thread-safe.
   uint32_t intern_type(const wasm::FuncType& type);

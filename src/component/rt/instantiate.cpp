@@ -38,7 +38,8 @@ void collect_modules(const Component& c, engine::Engine& engine, CompiledCompone
   for (const Definition& d : c.defs) {
     if (err) return;
     if (const auto* m = std::get_if<CoreModule>(&d.def)) {
-      auto r = engine.compile(m->module);
+      // validate_component validated the module in full: translate its functions lazily.
+      auto r = engine.compile_validated(m->module);
       if (!r) {
         err = Error{r.error().message, r.error().offset};
         return;

@@ -110,6 +110,18 @@ const Cell* exit_cell() {
   return &cell;
 }
 
+const CompiledFunc* lazy_translate(ExecState& es, Function* fn) {
+  const Instance& inst = *fn->instance;
+  std::string error;
+  const CompiledFunc* code = inst.compiled->translate(fn->func_index - inst.module->num_imported_funcs, &error);
+  if (code == nullptr) {
+    es.pending_trap = Trap::host("cannot translate function " + std::to_string(fn->func_index) + ": " + error);
+    return nullptr;
+  }
+  fn->code = code;
+  return code;
+}
+
 bool call_host(ExecState& es, Function* fn, Slot* args, Instance* caller) {
   if (!fn->host) {
     es.pending_trap = Trap::host("host function has no callback");

@@ -25,6 +25,11 @@ int run(ExecState* es, const Cell* ip, Slot* fp, Instance* inst, const void* con
 /// which must not live in run()'s frame across a fault's siglongjmp.
 bool call_host(ExecState& es, Function* fn, Slot* args, Instance* caller);
 
+/// The translated code of {fn}, which runs a LazyCompile placeholder: translates it (once per
+/// module function), points {fn} at it and returns it; on failure stores a Trap in
+/// {es.pending_trap} and returns null. Never inlined, like call_host.
+const CompiledFunc* lazy_translate(ExecState& es, Function* fn);
+
 /// The cell whose handler leaves run() (the return address of execute()'s sentinel frame).
 const Cell* exit_cell();
 
