@@ -227,6 +227,9 @@ class Sockets {
     call("poll", "[method]pollable.block", {borrow(pollable)});
     drop(pollable);
   }
+  bool ready(const Value& pollable) {
+    return call("poll", "[method]pollable.ready", {borrow(pollable)}).as_bool();
+  }
   void drop(const Value& own) {
     auto r = inst_->resource_drop(own);
     EXPECT_TRUE(r) << r.trap().to_string();
@@ -282,11 +285,13 @@ TEST(WasiP2Sockets, TcpLoopbackCarriesDataBothWays) {
   ASSERT_NE(port, 0);
   EXPECT_TRUE(s.tcp("is-listening", server).as_bool());
   EXPECT_EQ(code(s.tcp("accept", server)), "would-block");  // nobody has connected yet
+  Value waiting = s.tcp("subscribe", server);
+  EXPECT_FALSE(s.ready(waiting));  // an fd pollable: ready only once a connection is pending
 
   auto [client, connected] = s.connect(net, port);
   Value client_streams = Sockets::ok(connected);
   ASSERT_EQ(client_streams.items().size(), 2u);
-  s.block(s.tcp("subscribe", server));
+  s.block(waiting);
   Value accepted = Sockets::ok(s.tcp("accept", server));
   ASSERT_EQ(accepted.items().size(), 3u);
   const Value& conn = accepted.items()[0];
@@ -423,6 +428,9 @@ TEST(WasiP2Sockets, UdpSendAndReceiveOnLoopback) {
     return Sockets::ok(s.call("udp", "[method]outgoing-datagram-stream.check-send", {borrow(out)})).as_u64();
   };
 
+  Value nothing_yet = s.call("udp", "[method]incoming-datagram-stream.subscribe", {borrow(b_in)});
+  EXPECT_FALSE(s.ready(nothing_yet));
+  s.drop(nothing_yet);
   ASSERT_GE(check_send(a_out), 2u);
   Value sent = send(a_out, {datagram("hello", loopback(pb)), datagram("world", loopback(pb))});
   EXPECT_EQ(Sockets::ok(sent).as_u64(), 2u);

@@ -110,7 +110,7 @@ TrapOr<Value> finish_connect(Host& h, TcpSocket& s, std::span<const Value>) {
   if (s.state != State::ConnectStarted)
     return net_err("not-in-progress");
   pollfd p{s.fd.get(), POLLOUT, 0};
-  if (::poll(&p, 1, 0) == 0)
+  if (::poll(&p, 1, 0) <= 0)  // not yet (or EINTR): the guest waits on subscribe and retries
     return net_err("would-block");
   int err = 0;
   socklen_t len = sizeof err;
