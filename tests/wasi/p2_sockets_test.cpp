@@ -568,9 +568,14 @@ TEST(WasiP2Sockets, TwoPhaseOperationsCheckTheirState) {
   EXPECT_EQ(code(s.tcp("finish-bind", t)), "ok");
   EXPECT_EQ(code(s.tcp("finish-bind", t)), "not-in-progress");
   EXPECT_EQ(code(s.tcp("start-bind", t, {borrow(net), loopback(0)})), "invalid-state");  // bound
+  Value p = s.tcp("subscribe", t);
+  EXPECT_TRUE(s.ready(p));  // bound: nothing in progress
   EXPECT_EQ(code(s.tcp("start-listen", t)), "ok");
   EXPECT_EQ(code(s.tcp("start-listen", t)), "concurrency-conflict");
+  EXPECT_TRUE(s.ready(p));  // listen-in-progress: finish-listen would not block
   EXPECT_EQ(code(s.tcp("finish-listen", t)), "ok");
+  EXPECT_FALSE(s.ready(p));  // listening, nobody connecting
+  s.drop(p);
   EXPECT_EQ(code(s.tcp("start-listen", t)), "invalid-state");  // already listening
   EXPECT_EQ(code(s.tcp("start-connect", t, {borrow(net), loopback(80)})), "invalid-state");
   EXPECT_EQ(s.tcp("address-family", t).str(), "ipv4");

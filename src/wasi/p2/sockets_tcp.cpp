@@ -1,11 +1,13 @@
 // wasi:sockets/tcp and tcp-create-socket: tcp-socket over a non-blocking host socket, with the
-// state machine of tcp.wit (TcpSocketOperationalSemantics.md). bind and listen are done in
-// start-*, finish-* only moves the state on; start-connect issues the non-blocking connect and
-// finish-connect polls it (POLLOUT, then SO_ERROR). A connection's streams are the wasi:io
+// state machine of tcp.wit (TcpSocketOperationalSemantics.md). bind is done in start-bind,
+// listen in finish-listen (so the pollable is ready in between, as the semantics want);
+// start-connect issues the non-blocking connect and finish-connect polls it (POLLOUT, then
+// SO_ERROR). A connection's streams are the wasi:io
 // input-stream and output-stream over duplicates of the socket, so they outlive the socket
 // handle in either drop order. subscribe is an fd pollable on POLLIN|POLLOUT: a socket being
 // connected is not ready until the connect ends, a listening one when a connection is
-// pending, any other at once (Linux reports POLLHUP/POLLOUT for those).
+// pending, an unbound or bound one at once (Linux reports POLLHUP for those), a connected one
+// when it is readable or writable.
 #include <fcntl.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -135,8 +137,6 @@ TrapOr<Value> start_listen(Host&, TcpSocket& s, std::span<const Value>) {
     case State::ConnectStarted: return net_err("concurrency-conflict");
     default: return net_err("invalid-state");
   }
-  if (::listen(s.fd.get(), s.backlog) != 0)
-    return net_err(errno);
   s.state = State::ListenStarted;
   return Value::ok();
 }
@@ -144,6 +144,12 @@ TrapOr<Value> start_listen(Host&, TcpSocket& s, std::span<const Value>) {
 TrapOr<Value> finish_listen(Host&, TcpSocket& s, std::span<const Value>) {
   if (s.state != State::ListenStarted)
     return net_err("not-in-progress");
+  // listen(2) here rather than in start-listen: until then the socket's pollable is ready (a
+  // listening socket's is only ready with a connection pending).
+  if (::listen(s.fd.get(), s.backlog) != 0) {
+    s.state = State::Bound;
+    return net_err(errno);
+  }
   s.state = State::Listening;
   return Value::ok();
 }
