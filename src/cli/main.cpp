@@ -73,6 +73,15 @@ void add_run(CLI::App& app, rill::cli::RunFlags& f) {
   run->add_option("--dir", f.dirs, "Preopen HOST directory as GUEST (default: the host path)")
       ->type_name("HOST[::GUEST]")
       ->allow_extra_args(false);
+  run->add_flag("--allow-net", f.allow_net,
+                "wasi:sockets: allow every address and name lookups (default: no network)");
+  run->add_option("--allow-ip", f.allow_ips,
+                  "wasi:sockets: allow binding, connecting and sending to addresses in CIDR, e.g. "
+                  "127.0.0.1/32 or ::1/128 (repeatable)")
+      ->type_name("CIDR")
+      ->allow_extra_args(false);
+  run->add_flag("--allow-dns", f.allow_dns,
+                "wasi:sockets: allow ip-name-lookup (implied by --allow-net)");
   run->add_option("--invoke", f.invoke,
                   "Call an export and print its results instead of running the program: for a "
                   "core module NAME with ARGS as its parameters; for a component 'NAME(ARGS)' "

@@ -50,6 +50,19 @@ std::vector<wasi::p1::Preopen> guest_preopens(const RunFlags& f) {
   return out;
 }
 
+Result<wasi::p2::NetPolicy> guest_net_policy(const RunFlags& f) {
+  wasi::p2::NetPolicy net;
+  net.allow_all = f.allow_net;
+  net.allow_lookup = f.allow_net || f.allow_dns;
+  for (const std::string& text : f.allow_ips) {
+    auto c = wasi::p2::Cidr::parse(text);
+    if (!c)
+      return Error{"--allow-ip: " + c.error().message};
+    net.allowed.push_back(*c);
+  }
+  return net;
+}
+
 int trap_status(const Trap& trap) {
   if (trap.kind == TrapKind::Exit)
     return trap.exit_code;
@@ -154,6 +167,10 @@ int invoke(const Instance& instance, const RunFlags& f) {
 }  // namespace
 
 int run_module(const RunFlags& f) {
+  if (auto net = guest_net_policy(f); !net) {  // checked for modules too: a typo is an error
+    run_fail(net.error().message);
+    return 1;
+  }
   if (is_component_file(f.file))
     return run_component(f);
   Engine engine;

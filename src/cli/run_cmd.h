@@ -8,6 +8,7 @@
 
 #include "rill/rill.h"
 #include "rill/wasi.h"
+#include "rill/wasi_p2.h"
 
 namespace rill::cli {
 
@@ -26,6 +27,11 @@ struct RunFlags {
   std::vector<std::string> dirs;
   /// Call this export instead of _start; {args} are its parameters.
   std::string invoke;
+  /// wasi:sockets (components only; deny by default): --allow-net permits every address and
+  /// name lookups, --allow-ip the addresses in these CIDR blocks, --allow-dns lookups.
+  bool allow_net = false;
+  std::vector<std::string> allow_ips;
+  bool allow_dns = false;
 };
 
 /// Run {flags}; returns the process exit status (the guest's proc_exit code, 0 when _start
@@ -45,6 +51,9 @@ void run_fail(const std::string& msg);
 std::vector<std::string> guest_env(const RunFlags& f);
 /// The --dir flags as preopens.
 std::vector<wasi::p1::Preopen> guest_preopens(const RunFlags& f);
+/// The --allow-net, --allow-ip and --allow-dns flags as a network policy; an Error names a
+/// CIDR that does not parse.
+Result<wasi::p2::NetPolicy> guest_net_policy(const RunFlags& f);
 /// A trap's exit status: its code for an Exit trap, else the report on stderr and
 /// kTrapExitStatus.
 int trap_status(const Trap& trap);

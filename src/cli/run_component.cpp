@@ -67,6 +67,12 @@ int run_component(const RunFlags& f) {
   config.args.insert(config.args.end(), f.args.begin(), f.args.end());
   config.env = guest_env(f);
   config.preopens = guest_preopens(f);
+  auto net = guest_net_policy(f);
+  if (!net) {
+    run_fail(net.error().message);
+    return 1;
+  }
+  config.net = std::move(*net);
   auto ctx = wasi::p2::Context::create(config);
   if (!ctx) {
     run_fail(ctx.error().message);

@@ -123,5 +123,20 @@ TEST(RillRunComponent, InvokeErrorsNameTheProblem) {
   EXPECT_NE(r.err.find("takes NAME(ARGS)"), std::string::npos) << r.err;
 }
 
+TEST(RillRunComponent, NetworkFlags) {
+  RILL_REQUIRE_COMPONENT_GUESTS();
+  auto ok = rill_run({"--allow-ip", "127.0.0.1/32", "--allow-ip", "::1/128", "--allow-dns",
+                      component("hello")});
+  EXPECT_EQ(ok.status, 0) << ok.err;
+  auto all = rill_run({"--allow-net", component("hello")});
+  EXPECT_EQ(all.status, 0) << all.err;
+  for (const char* bad : {"127.0.0.1/33", "::1/129", "localhost", "10.0.0.0/"}) {
+    auto r = rill_run({"--allow-ip", bad, component("hello")});
+    EXPECT_EQ(r.status, 1) << bad;
+    EXPECT_EQ(r.out, "") << bad;
+    EXPECT_NE(r.err.find(std::string("--allow-ip: invalid CIDR '") + bad + "'"), std::string::npos) << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace rill::wasi_test

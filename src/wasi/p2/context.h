@@ -1,13 +1,20 @@
 // Context::Impl: one component instance's WASI 0.2 state — args, environment, stdio and preopen
 // descriptors, and a table per host resource type (streams, pollables, errors, descriptors)
 // keyed by the rep handed to the guest. The interfaces that use it are io.cpp, cli.cpp,
-// clocks_random.cpp and filesystem.cpp; the resource types themselves are in host.h.
+// clocks_random.cpp, filesystem.cpp and sockets_*.cpp; the resource types themselves are in
+// host.h.
 #pragma once
 
+#include <sys/socket.h>
 #include <sys/types.h>
 
+#include <array>
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -46,17 +53,19 @@ class Table {
   uint32_t next_ = 1;
 };
 
-/// An input-stream: stdin, or a file read from {offset} on.
+/// An input-stream: stdin, a file read from {offset} on, or a connected TCP socket.
 struct InputStream {
   UniqueFd fd;                     ///< invalid: closed (reads report stream-error.closed)
   std::optional<uint64_t> offset;  ///< files: pread position; nullopt: read(2) (pipes, ttys)
+  bool socket = false;  ///< a non-blocking socket: EAGAIN is "nothing yet", blocking waits in poll
 };
 
-/// An output-stream: stdout/stderr, or a file written at {offset} (appending streams reopen the
-/// file with O_APPEND and use write(2)).
+/// An output-stream: stdout/stderr, a file written at {offset} (appending streams reopen the
+/// file with O_APPEND and use write(2)), or a connected TCP socket.
 struct OutputStream {
   UniqueFd fd;                     ///< invalid: closed
   std::optional<uint64_t> offset;  ///< files: pwrite position; nullopt: write(2)
+  bool socket = false;  ///< a non-blocking socket: send(MSG_NOSIGNAL), waits in poll when full
 };
 
 /// A pollable: always ready, ready at a monotonic-clock deadline, or when an fd is.
@@ -91,6 +100,72 @@ struct DirStream {
   size_t next = 0;
 };
 
+/// A wasi:sockets/network (the one instance-network hands out; the policy is the Context's).
+struct Network {};
+
+/// A wasi:sockets tcp-socket and its state (tcp.wit; TcpSocketOperationalSemantics.md).
+struct TcpSocket {
+  enum class State : uint8_t {
+    Unbound, BindStarted, Bound, ListenStarted, Listening, ConnectStarted, Connected, Closed
+  };
+  UniqueFd fd;  ///< non-blocking, close-on-exec
+  bool v6 = false;
+  State state = State::Unbound;
+  int backlog = 128;  ///< set-listen-backlog-size before listen
+};
+
+/// A wasi:sockets udp-socket. stream() hands out a new generation of datagram streams; only
+/// the newest generation works (older ones report invalid-state).
+struct UdpSocket {
+  enum class State : uint8_t { Unbound, BindStarted, Bound };
+  UniqueFd fd;
+  bool v6 = false;
+  State state = State::Unbound;
+  bool connected = false;  ///< the last stream() had a remote address
+  std::shared_ptr<uint64_t> generation = std::make_shared<uint64_t>(0);
+};
+
+/// An incoming- or outgoing-datagram-stream of a udp-socket (a duplicate of its fd).
+struct DatagramStream {
+  UniqueFd fd;
+  bool v6 = false;
+  bool connected = false;  ///< stream(some(remote)): sends go to {remote} only
+  sockaddr_storage remote{};  ///< the connected peer
+  std::shared_ptr<uint64_t> socket_generation;
+  uint64_t generation = 0;
+  uint64_t permit = 0;  ///< outgoing: datagrams the last check-send allowed
+};
+
+/// An IP address a name resolved to.
+struct IpAddr {
+  bool v6 = false;
+  std::array<uint8_t, 16> bytes{};
+};
+
+/// What a name lookup ended with: 0 and {addrs}, or a getaddrinfo EAI_* code.
+struct LookupResult {
+  int gai_error = 0;
+  std::vector<IpAddr> addrs;
+};
+/// Resolves a host name (getaddrinfo by default); runs on a lookup thread.
+using Resolver = std::function<LookupResult(const std::string& name)>;
+/// getaddrinfo (sockets_network.cpp).
+Resolver system_resolver();
+
+/// The shared state of one lookup: the thread fills it in and makes {ready} readable.
+struct LookupState {
+  std::mutex mutex;
+  bool done = false;
+  LookupResult result;
+  UniqueFd ready;  ///< an eventfd, readable once {done}
+};
+
+/// A resolve-address-stream: a lookup (pending or done) and how many addresses were handed out.
+struct ResolveStream {
+  std::shared_ptr<LookupState> state;
+  size_t next = 0;
+};
+
 struct Context::Impl {
   std::vector<std::string> args;
   std::vector<std::pair<std::string, std::string>> env;
@@ -104,6 +179,17 @@ struct Context::Impl {
   Table<IoError> errors;
   Table<Descriptor> descriptors;
   Table<DirStream> dir_streams;
+
+  NetPolicy net;
+  Resolver resolver;  ///< getaddrinfo unless a test replaced it
+  /// Lookup threads still running (dropping a stream does not stop its thread).
+  std::shared_ptr<std::atomic<int>> lookups_running = std::make_shared<std::atomic<int>>(0);
+  Table<Network> networks;
+  Table<TcpSocket> tcp_sockets;
+  Table<UdpSocket> udp_sockets;
+  Table<DatagramStream> incoming_datagrams;
+  Table<DatagramStream> outgoing_datagrams;
+  Table<ResolveStream> resolve_streams;
 };
 
 }  // namespace rill::wasi::p2

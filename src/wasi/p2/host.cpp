@@ -63,6 +63,8 @@ Result<std::shared_ptr<Context>> Context::create(const Config& config) {
   if (::getrandom(seed, sizeof seed, 0) != static_cast<ssize_t>(sizeof seed))
     return Error{std::string("wasi: getrandom: ") + std::strerror(errno)};
   impl->insecure_seed = {seed[0], seed[1]};
+  impl->net = config.net;
+  impl->resolver = system_resolver();
   return std::shared_ptr<Context>(new Context(std::move(impl)));
 }
 
@@ -75,7 +77,15 @@ Host::Host(std::shared_ptr<Context> c)
       descriptor("descriptor", eraser(c, &Context::Impl::descriptors)),
       dir_stream("directory-entry-stream", eraser(c, &Context::Impl::dir_streams)),
       terminal_input("terminal-input"),
-      terminal_output("terminal-output") {}
+      terminal_output("terminal-output"),
+      network("network", eraser(c, &Context::Impl::networks)),
+      tcp_socket("tcp-socket", eraser(c, &Context::Impl::tcp_sockets)),
+      udp_socket("udp-socket", eraser(c, &Context::Impl::udp_sockets)),
+      incoming_datagram_stream("incoming-datagram-stream",
+                               eraser(c, &Context::Impl::incoming_datagrams)),
+      outgoing_datagram_stream("outgoing-datagram-stream",
+                               eraser(c, &Context::Impl::outgoing_datagrams)),
+      resolve_address_stream("resolve-address-stream", eraser(c, &Context::Impl::resolve_streams)) {}
 
 ComponentLinker::Instance& iface(ComponentLinker& linker, const char* name) {
   return linker.instance(std::string(name) + "@" + kVersion);

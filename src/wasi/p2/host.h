@@ -30,6 +30,12 @@ struct Host {
   HostResource dir_stream;
   HostResource terminal_input;
   HostResource terminal_output;
+  HostResource network;
+  HostResource tcp_socket;
+  HostResource udp_socket;
+  HostResource incoming_datagram_stream;
+  HostResource outgoing_datagram_stream;
+  HostResource resolve_address_stream;
 
   Context::Impl& impl() { return ctx->impl(); }
 
@@ -91,5 +97,7 @@ void add_cli(ComponentLinker& linker, const HostPtr& h);
 void add_clocks_random(ComponentLinker& linker, const HostPtr& h);
 /// wasi:filesystem/types and preopens (filesystem.cpp).
 void add_filesystem(ComponentLinker& linker, const HostPtr& h);
+/// wasi:sockets/* (sockets_network.cpp, sockets_tcp.cpp, sockets_udp.cpp).
+void add_sockets(ComponentLinker& linker, const HostPtr& h);
 
 }  // namespace rill::wasi::p2

@@ -10,6 +10,7 @@ void add_to_linker(ComponentLinker& linker, std::shared_ptr<Context> ctx) {
   add_cli(linker, h);
   add_clocks_random(linker, h);
   add_filesystem(linker, h);
+  add_sockets(linker, h);
 }
 
 }  // namespace rill::wasi::p2

@@ -1,8 +1,11 @@
 // wasi:io/streams: input-stream and output-stream over host fds (stdio, files). The host keeps
 // no buffers: a write is done (or has failed) when it returns, so flush only reports state.
 // A stream whose fd is closed, or which saw EPIPE or end of file, reports stream-error.closed.
+// TCP streams (sockets_tcp.cpp) are the same streams over a non-blocking socket: a read with
+// nothing there gives 0 bytes (blocking-read waits in poll), a write waits in poll for room.
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -52,6 +55,16 @@ ssize_t read_some(InputStream& s, uint8_t* buf, size_t len, bool block, int& err
                          : ::read(s.fd.get(), buf, len);
     if (n < 0 && errno == EINTR)
       continue;
+    if (n < 0 && s.socket && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (!block)
+        return 0;
+      pollfd p{s.fd.get(), POLLIN, 0};  // sockets are non-blocking: wait here, not in read
+      if (::poll(&p, 1, -1) < 0 && errno != EINTR) {
+        err = errno;
+        return -2;
+      }
+      continue;
+    }
     if (n < 0) {
       err = errno;
       return -2;
@@ -64,13 +77,21 @@ ssize_t read_some(InputStream& s, uint8_t* buf, size_t len, bool block, int& err
   }
 }
 
-/// Write all of {data}; 0, or the errno that stopped it (EPIPE closes the stream).
+/// Write all of {data}; 0, or the errno that stopped it (EPIPE closes the stream). A socket's
+/// send never raises SIGPIPE, and a full send buffer waits in poll until there is room.
 int write_all(OutputStream& s, const uint8_t* data, size_t len) {
   while (len > 0) {
-    ssize_t n = s.offset ? ::pwrite(s.fd.get(), data, len, static_cast<off_t>(*s.offset))
-                         : ::write(s.fd.get(), data, len);
+    ssize_t n = s.socket   ? ::send(s.fd.get(), data, len, MSG_NOSIGNAL)
+                : s.offset ? ::pwrite(s.fd.get(), data, len, static_cast<off_t>(*s.offset))
+                           : ::write(s.fd.get(), data, len);
     if (n < 0 && errno == EINTR)
       continue;
+    if (n < 0 && s.socket && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      pollfd p{s.fd.get(), POLLOUT, 0};
+      if (::poll(&p, 1, -1) < 0 && errno != EINTR)
+        return errno;
+      continue;
+    }
     if (n < 0)
       return errno;
     if (s.offset)
@@ -173,6 +194,15 @@ void add_output(ComponentLinker::Instance& s, const HostPtr& h) {
       return bad_handle("output-stream");
     if (!out->fd.valid())
       return stream_closed();
+    if (out->socket) {
+      pollfd p{out->fd.get(), POLLOUT, 0};
+      if (::poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) && !(p.revents & POLLOUT)) {
+        out->fd.reset();  // the connection is gone
+        return stream_closed();
+      }
+      if (!(p.revents & POLLOUT))
+        return Value::ok(Value::u64(0));  // full: subscribe's pollable waits for room
+    }
     return Value::ok(Value::u64(kWritePermit));
   });
   for (const char* name : {"[method]output-stream.write",
