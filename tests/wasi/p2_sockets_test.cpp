@@ -9,7 +9,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <time.h>
+
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <optional>
 #include <string>
 #include <vector>
@@ -340,6 +344,50 @@ TEST(WasiP2Sockets, TcpLoopbackCarriesDataBothWays) {
   for (const Value* v : std::initializer_list<const Value*>{&client_in, &client_out, &server_in,
                                                            &server_out, &conn, &client, &server})
     s.drop(*v);
+  s.drop(net);
+}
+
+/// CPU time this thread has used, in milliseconds.
+double thread_cpu_ms() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+TEST(WasiP2Sockets, ABlockedPollSleepsInTheEventLoop) {
+  // pollable.block on a listener nobody connects to for 300 ms: the thread sleeps in the event
+  // loop (Boost.Asio's reactor) until another thread connects, using next to no CPU.
+  RILL_SOCKETS(s, allow("127.0.0.1/32"));
+  Value net = s.network();
+  auto [server, port] = s.listener(net);
+  std::thread connector([port = port] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ::close(fd);
+  });
+  const auto wall0 = std::chrono::steady_clock::now();
+  const double cpu0 = thread_cpu_ms();
+  Value waiting = s.tcp("subscribe", server);
+  Value deadline = s.call("monotonic-clock", "subscribe-duration", {Value::u64(10'000'000'000)});
+  Value ready = s.call("poll", "poll", {Value::list({borrow(deadline), borrow(waiting)})});
+  const double cpu = thread_cpu_ms() - cpu0;
+  const auto wall = std::chrono::steady_clock::now() - wall0;
+  connector.join();
+  EXPECT_EQ(ready.to_string(), "[1]");  // the listener, not the 10 s deadline
+  EXPECT_GE(wall, std::chrono::milliseconds(250));
+  EXPECT_LT(cpu, 100.0) << "the wait used " << cpu << " ms of CPU: it spins";
+  Value accepted = Sockets::ok(s.tcp("accept", server));
+  for (const Value& v : accepted.items())
+    s.drop(v);
+  s.drop(waiting);
+  s.drop(deadline);
+  s.drop(server);
   s.drop(net);
 }
 

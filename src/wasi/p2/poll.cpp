@@ -1,11 +1,13 @@
-// wasi:io/poll and wasi:io/error. poll waits in one ppoll(2) for every fd pollable, with the
-// nearest clock deadline as its timeout, so waiting on a clock sleeps rather than spins.
+// wasi:io/poll and wasi:io/error. poll checks every pollable at once (a zero-timeout ppoll(2)
+// for the fd ones) and, when none is ready, sleeps in the thread's event loop (event_loop.h,
+// Boost.Asio) on all their fds and the nearest clock deadline: waiting never spins.
 #include <poll.h>
 #include <time.h>
 
 #include <cerrno>
 #include <vector>
 
+#include "rill/wasi/p2/event_loop.h"
 #include "rill/wasi/p2/host.h"
 
 namespace rill::wasi::p2 {
@@ -21,40 +23,30 @@ namespace {
 /// Most pollables one poll call may wait on (the list is guest-sized).
 constexpr size_t kMaxPollables = 4096;
 
-/// Indices of the ready pollables in {ps}; with {block}, waits until at least one is.
+/// Indices of the ready pollables in {ps}; with {block}, waits in the event loop
+/// (event_loop.h) until at least one is: its fds and the nearest deadline.
 std::vector<uint32_t> wait_ready(const std::vector<Pollable*>& ps, bool block) {
+  std::vector<pollfd> fds;
+  std::vector<size_t> fd_owner;
+  uint64_t deadline = UINT64_MAX;
+  for (size_t i = 0; i < ps.size(); ++i) {
+    const Pollable& p = *ps[i];
+    if (p.kind == Pollable::Kind::Deadline && p.deadline_ns < deadline)
+      deadline = p.deadline_ns;
+    if (p.kind == Pollable::Kind::Fd) {
+      fds.push_back(pollfd{p.fd.get(), p.events, 0});
+      fd_owner.push_back(i);
+    }
+  }
   for (;;) {
-    std::vector<pollfd> fds;
-    std::vector<size_t> fd_owner;
-    bool any_ready = false;
-    uint64_t deadline = UINT64_MAX;
-    for (size_t i = 0; i < ps.size(); ++i) {
-      const Pollable& p = *ps[i];
-      if (p.kind == Pollable::Kind::Ready)
-        any_ready = true;
-      if (p.kind == Pollable::Kind::Deadline && p.deadline_ns < deadline)
-        deadline = p.deadline_ns;
-      if (p.kind == Pollable::Kind::Fd) {
-        fds.push_back(pollfd{p.fd.get(), p.events, 0});
-        fd_owner.push_back(i);
-      }
-    }
-    uint64_t now = monotonic_now_ns();
-    timespec timeout{};
-    timespec* tp = &timeout;
-    if (block && !any_ready) {
-      if (deadline == UINT64_MAX) {
-        tp = nullptr;  // only fds: wait for one
-      } else if (deadline > now) {
-        uint64_t d = deadline - now;
-        timeout.tv_sec = static_cast<time_t>(d / 1000000000u);
-        timeout.tv_nsec = static_cast<long>(d % 1000000000u);
-      }
-    }
-    int n = ::ppoll(fds.data(), fds.size(), tp, nullptr);
-    if (n < 0 && errno != EINTR)
-      n = 0;
-    now = monotonic_now_ns();
+    // Which are ready now: a zero-timeout ppoll for the fds, the clock for deadlines.
+    for (pollfd& f : fds)
+      f.revents = 0;
+    timespec zero{};
+    if (!fds.empty() && ::ppoll(fds.data(), fds.size(), &zero, nullptr) < 0 && errno != EINTR)
+      for (pollfd& f : fds)
+        f.revents = POLLERR;  // cannot tell: report them ready rather than wait forever
+    const uint64_t now = monotonic_now_ns();
     std::vector<bool> ready(ps.size(), false);
     for (size_t i = 0; i < ps.size(); ++i) {
       const Pollable& p = *ps[i];
@@ -70,6 +62,7 @@ std::vector<uint32_t> wait_ready(const std::vector<Pollable*>& ps, bool block) {
         out.push_back(static_cast<uint32_t>(i));
     if (!out.empty() || !block)
       return out;
+    loop_wait(fds, deadline);
   }
 }
 

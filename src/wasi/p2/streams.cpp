@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <vector>
 
+#include "rill/wasi/p2/event_loop.h"
 #include "rill/wasi/p2/host.h"
 
 namespace rill::wasi::p2 {
@@ -45,10 +46,13 @@ ssize_t read_some(InputStream& s, uint8_t* buf, size_t len, bool block, int& err
     return -1;
   if (len == 0)
     return 0;
-  if (!block && !s.offset) {
+  if (!s.offset) {
     pollfd p{s.fd.get(), POLLIN, 0};
-    if (::poll(&p, 1, 0) == 0)
-      return 0;
+    if (::poll(&p, 1, 0) == 0) {
+      if (!block)
+        return 0;
+      loop_wait_fd(s.fd.get(), POLLIN);  // a pipe or tty: wait in the event loop, not in read(2)
+    }
   }
   for (;;) {
     ssize_t n = s.offset ? ::pread(s.fd.get(), buf, len, static_cast<off_t>(*s.offset))
@@ -58,11 +62,7 @@ ssize_t read_some(InputStream& s, uint8_t* buf, size_t len, bool block, int& err
     if (n < 0 && s.socket && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       if (!block)
         return 0;
-      pollfd p{s.fd.get(), POLLIN, 0};  // sockets are non-blocking: wait here, not in read
-      if (::poll(&p, 1, -1) < 0 && errno != EINTR) {
-        err = errno;
-        return -2;
-      }
+      loop_wait_fd(s.fd.get(), POLLIN);  // sockets are non-blocking: wait in the loop
       continue;
     }
     if (n < 0) {
@@ -87,9 +87,7 @@ int write_all(OutputStream& s, const uint8_t* data, size_t len) {
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0 && s.socket && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      pollfd p{s.fd.get(), POLLOUT, 0};
-      if (::poll(&p, 1, -1) < 0 && errno != EINTR)
-        return errno;
+      loop_wait_fd(s.fd.get(), POLLOUT);
       continue;
     }
     if (n < 0)

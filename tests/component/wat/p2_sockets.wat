@@ -14,6 +14,12 @@
   (import "wasi:io/poll@0.2.0" (instance $poll (type $poll_t)))
   (alias export $poll "pollable" (type $pollable))
 
+  (type $clock_t (instance
+    (alias outer 1 $pollable (type $p))
+    (export "pollable" (type $p2 (eq $p)))
+    (export "subscribe-duration" (func (param "when" u64) (result (own $p2))))))
+  (import "wasi:clocks/monotonic-clock@0.2.0" (instance $clock (type $clock_t)))
+
   (type $streams_t (instance
     (alias outer 1 $error_t (type $e))
     (export "error" (type $e2 (eq $e)))
@@ -207,6 +213,7 @@
   (import "wasi:sockets/ip-name-lookup@0.2.0" (instance $lookup (type $lookup_t)))
 
   (export "poll" (instance $poll))
+  (export "monotonic-clock" (instance $clock))
   (export "streams" (instance $streams))
   (export "network" (instance $network))
   (export "instance-network" (instance $instance_network))
