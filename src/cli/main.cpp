@@ -115,6 +115,7 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("inspect")) return rill::cli::inspect_file(inspect_file, stdout, stderr);
   if (CLI::App* sub = app.get_subcommand("run"); sub->parsed()) {
     run.args = sub->remaining();
+    run.leave_to_exit = true;  // main returns right after
     return rill::cli::run_module(run);
   }
   return 2;

@@ -27,6 +27,9 @@ struct RunFlags {
   std::vector<std::string> dirs;
   /// Call this export instead of _start; {args} are its parameters.
   std::string invoke;
+  /// The caller exits right after (the `rill` binary): a component run's compiled code and
+  /// instances are left to the process exit instead of being torn down.
+  bool leave_to_exit = false;
   /// wasi:sockets (components only; deny by default): --allow-net permits every address and
   /// name lookups, --allow-ip the addresses in these CIDR blocks, --allow-dns lookups.
   bool allow_net = false;

@@ -2,6 +2,7 @@
 // its own, instantiate, call wasi:cli/run@0.2.x#run (or the --invoke'd export, its arguments
 // and results in WAVE text) and map its outcome to an exit status.
 #include <cstdio>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -53,15 +54,23 @@ int invoke(const ComponentInstance& instance, const RunFlags& f) {
   return 0;
 }
 
-}  // namespace
-
-int run_component(const RunFlags& f) {
+/// What one run keeps alive. `rill run` exits right after the guest; tearing this down (every
+/// compiled function, handle table and type) cost about a tenth of a hello-world run, so the
+/// process leaves it to the kernel (see run_component).
+struct Session {
   Engine engine;
-  auto component = Component::compile_file(engine, f.file);
+  std::optional<Component> component;
+  std::optional<Store> store;
+  std::optional<ComponentInstance> instance;
+};
+
+int run_session(Session& s, const RunFlags& f) {
+  auto component = Component::compile_file(s.engine, f.file);
   if (!component) {
     run_fail(f.file + ": " + component.error().to_string());
     return 1;
   }
+  s.component = std::move(*component);
   wasi::p2::Config config;
   config.args.push_back(f.file);
   config.args.insert(config.args.end(), f.args.begin(), f.args.end());
@@ -80,19 +89,20 @@ int run_component(const RunFlags& f) {
   }
   ComponentLinker linker;
   wasi::p2::add_to_linker(linker, *ctx);
-  Store store(engine);
-  auto instance = linker.instantiate(store, *component);
+  s.store.emplace(s.engine);
+  auto instance = linker.instantiate(*s.store, *s.component);
   if (!instance) {
     run_fail(f.file + ": " + instance.error().to_string());
     return 1;
   }
+  s.instance = std::move(*instance);
   if (!f.invoke.empty())
-    return invoke(*instance, f);
+    return invoke(*s.instance, f);
   std::string run_iface;
-  for (const std::string& e : instance->exports())
+  for (const std::string& e : s.instance->exports())
     if (e.starts_with("wasi:cli/run@0.2."))
       run_iface = e;
-  auto run = run_iface.empty() ? std::nullopt : instance->func(run_iface + "#run");
+  auto run = run_iface.empty() ? std::nullopt : s.instance->func(run_iface + "#run");
   if (!run) {
     run_fail(f.file + ": the component does not export wasi:cli/run@0.2.x");
     return 1;
@@ -103,6 +113,20 @@ int run_component(const RunFlags& f) {
   if (r->size() != 1 || r->front().kind() != ValueKind::Result)
     return 1;
   return r->front().is_err() ? 1 : 0;
+}
+
+}  // namespace
+
+int run_component(const RunFlags& f) {
+  auto session = std::make_unique<Session>();
+  const int status = run_session(*session, f);
+  if (f.leave_to_exit) {
+    // Still reachable (so no leak report), never destroyed: the process is about to exit.
+    static Session* kept = nullptr;
+    kept = session.release();
+    (void)kept;
+  }
+  return status;
 }
 
 }  // namespace rill::cli

@@ -26,7 +26,7 @@ const CompiledFunc* CompiledModule::translate(uint32_t i, std::string* error) co
   if (!lazy) return funcs[i].get();
   Lazy& l = *lazy;
   std::call_once(l.once[i], [&] {
-    auto fn = interp::compile_function(l.ctx, i);
+    auto fn = interp::compile_function(l.ctx, i, /*validated=*/true);
     if (fn)
       l.code[i] = std::move(*fn);
     else

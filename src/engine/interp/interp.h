@@ -18,8 +18,11 @@
 
 namespace rill::engine::interp {
 
-/// Validate and translate defined function {defined_index} of {ctx.module} in one pass.
-Result<std::unique_ptr<CompiledFunc>> compile_function(const wasm::ModuleContext& ctx, uint32_t defined_index);
+/// Validate and translate defined function {defined_index} of {ctx.module} in one pass. With
+/// {validated}, the caller has validated the module in full (wasm::validate_module) and the
+/// validator is not run again: only translation.
+Result<std::unique_ptr<CompiledFunc>> compile_function(const wasm::ModuleContext& ctx, uint32_t defined_index,
+                                                       bool validated = false);
 
 /// Execute {fn} (wasm or host). Arguments are read from {slots} (each param at its slot offset,
 /// v128 taking two) and results are written back to {slots} from offset 0.

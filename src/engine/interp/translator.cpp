@@ -50,24 +50,26 @@ Op negate_cmp(Op op) {
 
 }  // namespace
 
-Result<std::unique_ptr<CompiledFunc>> compile_function(const wasm::ModuleContext& ctx, uint32_t defined_index) {
+Result<std::unique_ptr<CompiledFunc>> compile_function(const wasm::ModuleContext& ctx, uint32_t defined_index,
+                                                       bool validated) {
   if (ctx.module == nullptr || defined_index >= ctx.module->code.size()) {
     return unexpected("compile_function: no such defined function");
   }
-  Translator t(ctx, defined_index);
+  Translator t(ctx, defined_index, validated);
   return t.translate();
 }
 
-Translator::Translator(const wasm::ModuleContext& ctx, uint32_t defined_index)
+Translator::Translator(const wasm::ModuleContext& ctx, uint32_t defined_index, bool validated)
     : ctx_(ctx),
       m_(*ctx.module),
       func_index_(ctx.module->num_imported_funcs + defined_index),
       type_(ctx.module->func_type(func_index_)),
-      val_(ctx, func_index_) {}
+      val_(ctx, func_index_),
+      validated_(validated) {}
 
 Result<std::unique_ptr<CompiledFunc>> Translator::translate() {
   const wasm::FuncBody& body = m_.code[func_index_ - m_.num_imported_funcs];
-  RILL_CHECK_OK(val_.begin());
+  if (!validated_) RILL_CHECK_OK(val_.begin());
 
   uint32_t slot = 0;
   local_slot_.reserve(type_.params.size() + body.locals.size());
@@ -79,6 +81,11 @@ Result<std::unique_ptr<CompiledFunc>> Translator::translate() {
   for (ValType t : body.locals) {
     local_slot_.push_back(slot);
     slot += t.slots();
+  }
+  if (validated_) {
+    local_types_.reserve(type_.params.size() + body.locals.size());
+    local_types_.insert(local_types_.end(), type_.params.begin(), type_.params.end());
+    local_types_.insert(local_types_.end(), body.locals.begin(), body.locals.end());
   }
   stack_base_ = slot;
   local_refs_.assign(slot, 0);
@@ -96,12 +103,12 @@ Result<std::unique_ptr<CompiledFunc>> Translator::translate() {
   wasm::Instr in;
   while (!reader.at_end()) {
     if (!reader.try_next(in)) RILL_CHECK_OK(reader.next(in));  // try_*: no Result on hot paths
-    if (!val_.try_step(in)) RILL_CHECK_OK(val_.step(in));
+    if (!validated_ && !val_.try_step(in)) RILL_CHECK_OK(val_.step(in));
     if (ctrls_.empty()) return unexpected("operators remaining after end of function", in.offset);
     RILL_CHECK_OK(step(in));
     if (too_large_) return unexpected("function too large to translate", in.offset);
   }
-  RILL_CHECK_OK(val_.finish(body.end_offset));
+  if (!validated_) RILL_CHECK_OK(val_.finish(body.end_offset));
   if (!ctrls_.empty()) return unexpected("unexpected end of function body", body.end_offset);
   emit(IOp::Unreachable, 1);  // guard: nothing runs off the end of the code
 
@@ -169,7 +176,7 @@ void Translator::push_stack(ValType t) {
 }
 
 void Translator::push_local(uint32_t local_index) {
-  push_stack(val_.local_type(local_index));
+  push_stack(validated_ ? local_types_[local_index] : val_.local_type(local_index));
   Entry& e = stack_.back();
   e.kind = Entry::kLocal;
   e.local = local_slot_[local_index];

@@ -21,7 +21,8 @@ namespace rill::engine::interp {
 
 class Translator {
  public:
-  Translator(const wasm::ModuleContext& ctx, uint32_t defined_index);
+  /// {validated}: the module passed wasm::validate_module, so the validator is skipped.
+  Translator(const wasm::ModuleContext& ctx, uint32_t defined_index, bool validated = false);
   Result<std::unique_ptr<CompiledFunc>> translate();
 
  private:
@@ -171,6 +172,8 @@ class Translator {
   uint32_t func_index_;
   const wasm::FuncType& type_;
   wasm::FuncValidator val_;
+  bool validated_ = false;
+  std::vector<wasm::ValType> local_types_;  ///< params then declared locals
   std::vector<Cell> code_;
   std::vector<Entry> stack_;
   std::vector<Ctrl> ctrls_;
