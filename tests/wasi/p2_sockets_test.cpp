@@ -391,6 +391,63 @@ TEST(WasiP2Sockets, ABlockedPollSleepsInTheEventLoop) {
   s.drop(net);
 }
 
+TEST(WasiP2Sockets, WritesNeverBlockAndBackpressureShowsInCheckWrite) {
+  // The server does not read: the client's non-blocking writes fill the socket, then the host's
+  // pending buffer, until check-write permits nothing; nothing blocks, a write past the permit
+  // traps, and once the server reads, every byte arrives in order.
+  RILL_SOCKETS(s, allow("127.0.0.1/32"));
+  Value net = s.network();
+  auto [server, port] = s.listener(net);
+  auto [client, connected] = s.connect(net, port);
+  Value client_streams = Sockets::ok(connected);
+  s.block(s.tcp("subscribe", server));
+  Value accepted = Sockets::ok(s.tcp("accept", server));
+  const Value& server_in = accepted.items()[1];
+  const Value& client_out = client_streams.items()[1];
+  const auto start = std::chrono::steady_clock::now();
+  uint64_t written = 0;
+  for (int i = 0; i < 1000; ++i) {
+    uint64_t permit = Sockets::ok(s.call("streams", "[method]output-stream.check-write", {borrow(client_out)})).as_u64();
+    if (permit == 0)
+      break;
+    std::string chunk(std::min<uint64_t>(permit, 256 * 1024), '\0');
+    for (size_t j = 0; j < chunk.size(); ++j)
+      chunk[j] = static_cast<char>('a' + (written + j) % 26);
+    EXPECT_EQ(code(s.call("streams", "[method]output-stream.write", {borrow(client_out), bytes(chunk)})), "ok");
+    written += chunk.size();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));  // it did not hang
+  EXPECT_EQ(Sockets::ok(s.call("streams", "[method]output-stream.check-write", {borrow(client_out)})).as_u64(), 0u);
+  EXPECT_GT(written, 1u << 20);  // the socket's own buffers and the host's full permit
+  auto over = s.try_call("streams", "[method]output-stream.write", {borrow(client_out), bytes("x")});
+  ASSERT_FALSE(over);
+  EXPECT_NE(over.trap().to_string().find("more than check-write permitted"), std::string::npos);
+  // Drain; when the server has read all the socket held, the client's flush sends more.
+  uint64_t got = 0;
+  bool in_order = true;
+  while (got < written) {
+    Value r = s.call("streams", "[method]input-stream.read", {borrow(server_in), Value::u64(1 << 16)});
+    ASSERT_EQ(code(r), "ok") << r.to_string();
+    for (const Value& b : r.payload()->items()) {
+      in_order = in_order && b.as_u32() == static_cast<uint32_t>('a' + got % 26);
+      ++got;
+    }
+    if (r.payload()->items().empty()) {
+      EXPECT_EQ(code(s.call("streams", "[method]output-stream.flush", {borrow(client_out)})), "ok");
+    }
+  }
+  EXPECT_EQ(got, written);
+  EXPECT_TRUE(in_order);
+  EXPECT_EQ(code(s.call("streams", "[method]output-stream.blocking-flush", {borrow(client_out)})), "ok");
+  for (const Value& v : accepted.items())
+    s.drop(v);
+  for (const Value& v : client_streams.items())
+    s.drop(v);
+  s.drop(client);
+  s.drop(server);
+  s.drop(net);
+}
+
 TEST(WasiP2Sockets, ConnectToAClosedPortIsRefused) {
   RILL_SOCKETS(s, allow("127.0.0.1/32"));
   // A bound socket that does not listen: connections to its port are refused.

@@ -65,7 +65,10 @@ struct InputStream {
 struct OutputStream {
   UniqueFd fd;                     ///< invalid: closed
   std::optional<uint64_t> offset;  ///< files: pwrite position; nullopt: write(2)
-  bool socket = false;  ///< a non-blocking socket: send(MSG_NOSIGNAL), waits in poll when full
+  /// A non-blocking socket: send(MSG_NOSIGNAL); what the socket does not take at once waits in
+  /// {pending} (at most the write permit), so `write` never blocks.
+  bool socket = false;
+  std::vector<uint8_t> pending = {};
 };
 
 /// A pollable: always ready, ready at a monotonic-clock deadline, or when an fd is.

@@ -1,8 +1,11 @@
-// wasi:io/streams: input-stream and output-stream over host fds (stdio, files). The host keeps
-// no buffers: a write is done (or has failed) when it returns, so flush only reports state.
+// wasi:io/streams: input-stream and output-stream over host fds (stdio, files). For those the
+// host keeps no buffers: a write is done (or has failed) when it returns, so flush only reports
+// state.
 // A stream whose fd is closed, or which saw EPIPE or end of file, reports stream-error.closed.
 // TCP streams (sockets_tcp.cpp) are the same streams over a non-blocking socket: a read with
-// nothing there gives 0 bytes (blocking-read waits in poll), a write waits in poll for room.
+// nothing there gives 0 bytes (blocking-read waits in the event loop); a write never blocks:
+// what the socket does not take at once is kept (up to check-write's permit) and sent by later
+// check-write, write and flush calls (blocking-flush waits until it is all gone).
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -77,19 +80,14 @@ ssize_t read_some(InputStream& s, uint8_t* buf, size_t len, bool block, int& err
   }
 }
 
-/// Write all of {data}; 0, or the errno that stopped it (EPIPE closes the stream). A socket's
-/// send never raises SIGPIPE, and a full send buffer waits in poll until there is room.
+/// Write all of {data}; 0, or the errno that stopped it (EPIPE closes the stream). Files, pipes
+/// and terminals (sockets go through send_some and {pending}).
 int write_all(OutputStream& s, const uint8_t* data, size_t len) {
   while (len > 0) {
-    ssize_t n = s.socket   ? ::send(s.fd.get(), data, len, MSG_NOSIGNAL)
-                : s.offset ? ::pwrite(s.fd.get(), data, len, static_cast<off_t>(*s.offset))
-                           : ::write(s.fd.get(), data, len);
+    ssize_t n = s.offset ? ::pwrite(s.fd.get(), data, len, static_cast<off_t>(*s.offset))
+                         : ::write(s.fd.get(), data, len);
     if (n < 0 && errno == EINTR)
       continue;
-    if (n < 0 && s.socket && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      loop_wait_fd(s.fd.get(), POLLOUT);
-      continue;
-    }
     if (n < 0)
       return errno;
     if (s.offset)
@@ -100,20 +98,86 @@ int write_all(OutputStream& s, const uint8_t* data, size_t len) {
   return 0;
 }
 
-/// ok / stream-error for a write of {data} to the output-stream {rep}.
-TrapOr<Value> do_write(Host& h, uint32_t rep, const uint8_t* data, size_t len) {
+/// Send what a socket stream's {pending} holds, without blocking; with {block}, until it is
+/// empty (waiting in the event loop). 0, or the errno that stopped it.
+int send_pending(OutputStream& s, bool block) {
+  size_t sent = 0;
+  int err = 0;
+  while (sent < s.pending.size()) {
+    ssize_t n = ::send(s.fd.get(), s.pending.data() + sent, s.pending.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (!block)
+        break;
+      loop_wait_fd(s.fd.get(), POLLOUT);
+      continue;
+    }
+    if (n < 0) {
+      err = errno;
+      break;
+    }
+    sent += static_cast<size_t>(n);
+  }
+  s.pending.erase(s.pending.begin(), s.pending.begin() + static_cast<std::ptrdiff_t>(sent));
+  return err;
+}
+
+/// The stream-error for host {e} on {s} (a broken connection closes the stream).
+TrapOr<Value> write_error(Host& h, OutputStream& s, int e) {
+  if (e == EPIPE || e == ECONNRESET) {
+    s.fd.reset();
+    s.pending.clear();
+    return stream_closed();
+  }
+  return stream_failed(h, e);
+}
+
+/// What check-write permits on {s}: sockets get what is left of the permit after their
+/// pending bytes (after trying to send those).
+TrapOr<Value> do_check_write(Host& h, OutputStream& s) {
+  if (!s.fd.valid())
+    return stream_closed();
+  if (!s.socket)
+    return Value::ok(Value::u64(kWritePermit));
+  if (int e = send_pending(s, false))
+    return write_error(h, s, e);
+  return Value::ok(Value::u64(kWritePermit - s.pending.size()));
+}
+
+/// write ({flush}: blocking-write-and-flush) of {data} to the output-stream {rep}. A socket
+/// takes what it can at once and keeps the rest pending; more than check-write permits traps,
+/// as streams.wit says.
+TrapOr<Value> do_write(Host& h, uint32_t rep, const uint8_t* data, size_t len, bool flush) {
   OutputStream* s = h.impl().outputs.get(rep);
   if (!s)
     return bad_handle("output-stream");
   if (!s->fd.valid())
     return stream_closed();
-  int e = write_all(*s, data, len);
-  if (e == EPIPE) {
-    s->fd.reset();
-    return stream_closed();
+  if (!s->socket) {
+    if (int e = write_all(*s, data, len))
+      return write_error(h, *s, e);
+    return Value::ok();
   }
-  if (e != 0)
-    return stream_failed(h, e);
+  if (!flush && len > kWritePermit - s->pending.size())
+    return Trap::host("wasi:io/streams: output-stream.write of " + std::to_string(len) +
+                      " bytes, more than check-write permitted");
+  s->pending.insert(s->pending.end(), data, data + len);
+  if (int e = send_pending(*s, flush))
+    return write_error(h, *s, e);
+  return Value::ok();
+}
+
+/// flush / blocking-flush: a socket's pending bytes go out (all of them, with {block}).
+TrapOr<Value> do_flush(Host& h, uint32_t rep, bool block) {
+  OutputStream* s = h.impl().outputs.get(rep);
+  if (!s)
+    return bad_handle("output-stream");
+  if (!s->fd.valid())
+    return stream_closed();
+  if (s->socket)
+    if (int e = send_pending(*s, block))
+      return write_error(h, *s, e);
   return Value::ok();
 }
 
@@ -138,11 +202,11 @@ TrapOr<Value> do_skip(Host& h, uint32_t rep, uint64_t len, bool block) {
   return Value::ok(Value::u64(r->payload()->items().size()));
 }
 
-TrapOr<Value> do_write_zeroes(Host& h, uint32_t rep, uint64_t len) {
+TrapOr<Value> do_write_zeroes(Host& h, uint32_t rep, uint64_t len, bool flush) {
   std::vector<uint8_t> zeroes(std::min(len, kWritePermit), 0);
   while (len > 0) {
     size_t n = static_cast<size_t>(std::min<uint64_t>(len, zeroes.size()));
-    auto r = do_write(h, rep, zeroes.data(), n);
+    auto r = do_write(h, rep, zeroes.data(), n, flush);
     if (!r || r->is_err())
       return r;
     len -= n;
@@ -158,7 +222,7 @@ TrapOr<Value> do_splice(Host& h, uint32_t rep, uint32_t src, uint64_t len, bool 
   if (!r || r->is_err())
     return r;
   std::vector<uint8_t> data = bytes_of(*r->payload());
-  auto w = do_write(h, rep, data.data(), data.size());
+  auto w = do_write(h, rep, data.data(), data.size(), block);
   if (!w || w->is_err())
     return w;
   return Value::ok(Value::u64(data.size()));
@@ -190,33 +254,22 @@ void add_output(ComponentLinker::Instance& s, const HostPtr& h) {
     OutputStream* out = h->impl().outputs.get(rep_of(a[0]));
     if (!out)
       return bad_handle("output-stream");
-    if (!out->fd.valid())
-      return stream_closed();
-    if (out->socket) {
-      pollfd p{out->fd.get(), POLLOUT, 0};
-      if (::poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)) && !(p.revents & POLLOUT)) {
-        out->fd.reset();  // the connection is gone
-        return stream_closed();
-      }
-      if (!(p.revents & POLLOUT))
-        return Value::ok(Value::u64(0));  // full: subscribe's pollable waits for room
-    }
-    return Value::ok(Value::u64(kWritePermit));
+    return do_check_write(*h, *out);
   });
-  for (const char* name : {"[method]output-stream.write",
-                           "[method]output-stream.blocking-write-and-flush"}) {
-    define(s, name, [h](std::span<const Value> a) {
+  const char* kWrite[] = {"[method]output-stream.write", "[method]output-stream.blocking-write-and-flush"};
+  const char* kFlush[] = {"[method]output-stream.flush", "[method]output-stream.blocking-flush"};
+  const char* kZeroes[] = {"[method]output-stream.write-zeroes",
+                           "[method]output-stream.blocking-write-zeroes-and-flush"};
+  for (int block = 0; block < 2; ++block) {
+    define(s, kWrite[block], [h, block](std::span<const Value> a) {
       std::vector<uint8_t> data = bytes_of(a[1]);
-      return do_write(*h, rep_of(a[0]), data.data(), data.size());
+      return do_write(*h, rep_of(a[0]), data.data(), data.size(), block != 0);
     });
-  }
-  for (const char* name : {"[method]output-stream.flush", "[method]output-stream.blocking-flush"}) {
-    define(s, name, [h](std::span<const Value> a) { return do_write(*h, rep_of(a[0]), nullptr, 0); });
-  }
-  for (const char* name : {"[method]output-stream.write-zeroes",
-                           "[method]output-stream.blocking-write-zeroes-and-flush"}) {
-    define(s, name, [h](std::span<const Value> a) {
-      return do_write_zeroes(*h, rep_of(a[0]), a[1].as_u64());
+    define(s, kFlush[block], [h, block](std::span<const Value> a) {
+      return do_flush(*h, rep_of(a[0]), block != 0);
+    });
+    define(s, kZeroes[block], [h, block](std::span<const Value> a) {
+      return do_write_zeroes(*h, rep_of(a[0]), a[1].as_u64(), block != 0);
     });
   }
   const char* kSplice[] = {"[method]output-stream.splice", "[method]output-stream.blocking-splice"};
@@ -229,7 +282,10 @@ void add_output(ComponentLinker::Instance& s, const HostPtr& h) {
     OutputStream* out = h->impl().outputs.get(rep_of(a[0]));
     if (!out)
       return bad_handle("output-stream");
-    return fd_pollable(*h, out->offset ? -1 : out->fd.get(), POLLOUT);
+    // Ready when check-write would permit something: at once unless a socket's pending bytes
+    // fill the permit, then when the socket can take more.
+    const bool waits = out->socket ? out->pending.size() >= kWritePermit : !out->offset;
+    return fd_pollable(*h, waits ? out->fd.get() : -1, POLLOUT);
   });
 }
 

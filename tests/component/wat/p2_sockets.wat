@@ -40,6 +40,8 @@
       (func (param "self" (borrow $os)) (param "contents" (list u8)) (result (result (error $se2)))))
     (export "[method]output-stream.blocking-write-and-flush"
       (func (param "self" (borrow $os)) (param "contents" (list u8)) (result (result (error $se2)))))
+    (export "[method]output-stream.flush" (func (param "self" (borrow $os)) (result (result (error $se2)))))
+    (export "[method]output-stream.blocking-flush" (func (param "self" (borrow $os)) (result (result (error $se2)))))
     (export "[method]output-stream.subscribe" (func (param "self" (borrow $os)) (result (own $p2))))))
   (import "wasi:io/streams@0.2.0" (instance $streams (type $streams_t)))
   (alias export $streams "input-stream" (type $input_stream))
