@@ -249,13 +249,7 @@ int host_errno_of(p1::Errno e) {
 }
 
 void method(ComponentLinker::Instance& t, const HostPtr& h, const char* name, DescriptorOp op) {
-  define(t, std::string("[method]descriptor.") + name,
-         [h, op](std::span<const Value> a) -> TrapOr<Value> {
-           Descriptor* d = h->impl().descriptors.get(rep_of(a[0]));
-           if (!d)
-             return bad_handle("descriptor");
-           return op(*h, *d, a);
-         });
+  define_method(t, h, std::string("[method]descriptor.") + name, &Context::Impl::descriptors, "descriptor", op);
 }
 
 void add_descriptor_methods(ComponentLinker::Instance& t, const HostPtr& h) {

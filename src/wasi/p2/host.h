@@ -69,6 +69,20 @@ inline uint32_t rep_of(const Value& v) {
 /// Trap for a handle whose rep is not in its table (a broken Rill invariant or a stale rep).
 Trap bad_handle(const char* what);
 
+/// Define {name} as {op}(host, resource, args) on the resource of the borrowed handle a[0],
+/// looked up in {table}; a rep that is not there traps (bad_handle({what})).
+template <class T>
+void define_method(ComponentLinker::Instance& inst, const HostPtr& h, std::string name,
+                   Table<T> Context::Impl::*table, const char* what,
+                   TrapOr<Value> (*op)(Host&, T&, std::span<const Value>)) {
+  define(inst, std::move(name), [h, table, what, op](std::span<const Value> a) -> TrapOr<Value> {
+    T* r = (h->impl().*table).get(rep_of(a[0]));
+    if (!r)
+      return bad_handle(what);
+    return op(*h, *r, a);
+  });
+}
+
 /// The wasi:filesystem error-code label for host {errno_value}.
 const char* error_code_label(int errno_value);
 /// err(error-code) for host {errno_value}.

@@ -325,13 +325,7 @@ TrapOr<Value> shutdown(Host&, TcpSocket& s, std::span<const Value> a) {
 using TcpOp = TrapOr<Value> (*)(Host&, TcpSocket&, std::span<const Value>);
 
 void method(ComponentLinker::Instance& t, const HostPtr& h, const char* name, TcpOp op) {
-  define(t, std::string("[method]tcp-socket.") + name,
-         [h, op](std::span<const Value> a) -> TrapOr<Value> {
-           TcpSocket* s = h->impl().tcp_sockets.get(rep_of(a[0]));
-           if (!s)
-             return bad_handle("tcp-socket");
-           return op(*h, *s, a);
-         });
+  define_method(t, h, std::string("[method]tcp-socket.") + name, &Context::Impl::tcp_sockets, "tcp-socket", op);
 }
 
 }  // namespace

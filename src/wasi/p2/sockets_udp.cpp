@@ -278,25 +278,14 @@ using UdpOp = TrapOr<Value> (*)(Host&, UdpSocket&, std::span<const Value>);
 using DgramOp = TrapOr<Value> (*)(Host&, DatagramStream&, std::span<const Value>);
 
 void method(ComponentLinker::Instance& t, const HostPtr& h, const char* name, UdpOp op) {
-  define(t, std::string("[method]udp-socket.") + name, [h, op](std::span<const Value> a) -> TrapOr<Value> {
-    UdpSocket* s = h->impl().udp_sockets.get(rep_of(a[0]));
-    if (!s)
-      return bad_handle("udp-socket");
-    return op(*h, *s, a);
-  });
+  define_method(t, h, std::string("[method]udp-socket.") + name, &Context::Impl::udp_sockets, "udp-socket", op);
 }
 
 void dgram_method(ComponentLinker::Instance& t, const HostPtr& h, bool incoming, const char* name,
                   DgramOp op) {
   const char* type = incoming ? "incoming-datagram-stream" : "outgoing-datagram-stream";
-  define(t, std::string("[method]") + type + "." + name,
-         [h, op, incoming, type](std::span<const Value> a) -> TrapOr<Value> {
-           auto& table = incoming ? h->impl().incoming_datagrams : h->impl().outgoing_datagrams;
-           DatagramStream* d = table.get(rep_of(a[0]));
-           if (!d)
-             return bad_handle(type);
-           return op(*h, *d, a);
-         });
+  define_method(t, h, std::string("[method]") + type + "." + name,
+                incoming ? &Context::Impl::incoming_datagrams : &Context::Impl::outgoing_datagrams, type, op);
 }
 
 }  // namespace
