@@ -138,5 +138,15 @@ TEST(RillRunComponent, NetworkFlags) {
   }
 }
 
+TEST(RillRunComponent, AnInterfaceRillLacksIsALinkErrorNamingIt) {
+  if (!RILL_HAVE_JCO)
+    GTEST_SKIP() << "jco not installed (npm ci)";
+  auto r = rill_run({std::string(RILL_COMPONENT_WASM_DIR) + "/imports_http.wasm"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("unknown import: instance \"wasi:http/outgoing-handler@0.2.0\" is not defined"),
+            std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace rill::wasi_test
