@@ -360,12 +360,13 @@ TEST(WasiP2Sockets, ABlockedPollSleepsInTheEventLoop) {
   RILL_SOCKETS(s, allow("127.0.0.1/32"));
   Value net = s.network();
   auto [server, port] = s.listener(net);
-  std::thread connector([port = port] {
+  const uint16_t listen_port = port;  // a structured binding cannot be captured in C++20
+  std::thread connector([listen_port] {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
-    a.sin_port = htons(port);
+    a.sin_port = htons(listen_port);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
