@@ -251,8 +251,10 @@ uint32_t Translator::use(uint32_t i) {
 
 uint32_t Translator::emit(IOp op, uint32_t cells) {
   const auto start = static_cast<uint32_t>(code_.size());
-  code_.resize(start + cells);
-  code_[start].handler = handler(op);
+  // push_back, not resize: its in-capacity path is inline, resize's zero-fill is a call (this
+  // runs for every instruction translated).
+  code_.push_back(Cell{handlers_[static_cast<uint32_t>(op)]});
+  for (uint32_t i = 1; i < cells; ++i) code_.push_back(Cell{});
   last_.valid = false;
   prev_acc_ = acc_;
   acc_.valid = false;

@@ -173,6 +173,7 @@ class Translator {
   const wasm::FuncType& type_;
   wasm::FuncValidator val_;
   bool validated_ = false;
+  const void* const* handlers_ = handler_table();  ///< looked up once, not per instruction
   std::vector<wasm::ValType> local_types_;  ///< params then declared locals
   std::vector<Cell> code_;
   std::vector<Entry> stack_;
