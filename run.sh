@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rill's one entry point for set-up, build and tests on a fresh Debian (bookworm) machine.
-#   ./run.sh test    install dependencies (apt; the pinned jco with `npm ci`), build (g++-12 and
-#                    clang-19, -Werror), run all tests, then the ASan+UBSan build and its tests,
+#   ./run.sh test    install dependencies (apt; the pinned jco with `npm ci`), build (g++-12, and
+#                    clang-19 for the sources; -Werror), run all tests, then the ASan+UBSan build
+#                    (clang-19, -Werror, tests included) and its tests,
 #                    the layer check, and a short fuzz smoke run (FUZZ_SECONDS per target,
 #                    default 20).
 #   ./run.sh spec    install dependencies, build, and run the core spec suite and then the
@@ -46,7 +47,7 @@ install_node_tools() {
   fi
 }
 
-configure_build() {  # dir, compiler, extra cmake args...
+configure_build() {  # dir, compiler, extra cmake args... (RILL_TARGETS: what to build; default all)
   local dir=$1 cxx=$2; shift 2
   local cc
   case "$cxx" in
@@ -56,7 +57,8 @@ configure_build() {  # dir, compiler, extra cmake args...
   esac
   cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
     -DRILL_WERROR=ON "$@" >/dev/null
-  ninja -C "$dir" -j "$JOBS"
+  # shellcheck disable=SC2086
+  ninja -C "$dir" -j "$JOBS" ${RILL_TARGETS:-}
 }
 
 cmd=${1:-spec}
@@ -66,7 +68,9 @@ case "$cmd" in
     install_node_tools
     tools/check_layers.sh
     configure_build build g++-12
-    configure_build build-clang clang++-19
+    # clang -O2, -Werror, of the sources (src/, the rill binary); the tests are compiled with
+    # clang -Werror by the sanitizer build just after, so they are not built twice.
+    RILL_TARGETS=rill configure_build build-clang clang++-19
     configure_build build-asan clang++-19 -DRILL_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
     fuzz/smoke.sh "${FUZZ_SECONDS:-20}"
     ctest --test-dir build --output-on-failure -j "$JOBS"
