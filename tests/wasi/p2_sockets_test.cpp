@@ -20,6 +20,8 @@
 
 #include "rill/component.h"
 #include "rill/wasi/p2/context.h"
+#include "rill/wasi/p2/event_loop.h"
+#include "rill/wasi/p2/host.h"
 #include "rill/wasi_p2.h"
 
 namespace rill::wasi_test {
@@ -376,11 +378,12 @@ TEST(WasiP2Sockets, ABlockedPollSleepsInTheEventLoop) {
   const double cpu0 = thread_cpu_ms();
   Value waiting = s.tcp("subscribe", server);
   Value deadline = s.call("monotonic-clock", "subscribe-duration", {Value::u64(10'000'000'000)});
-  Value ready = s.call("poll", "poll", {Value::list({borrow(deadline), borrow(waiting)})});
+  Value never = s.call("monotonic-clock", "subscribe-duration", {Value::u64(UINT64_MAX)});
+  Value ready = s.call("poll", "poll", {Value::list({borrow(never), borrow(deadline), borrow(waiting)})});
   const double cpu = thread_cpu_ms() - cpu0;
   const auto wall = std::chrono::steady_clock::now() - wall0;
   connector.join();
-  EXPECT_EQ(ready.to_string(), "[1]");  // the listener, not the 10 s deadline
+  EXPECT_EQ(ready.to_string(), "[2]");  // the listener, not the 10 s deadline or the endless one
   EXPECT_GE(wall, std::chrono::milliseconds(250));
   EXPECT_LT(cpu, 100.0) << "the wait used " << cpu << " ms of CPU: it spins";
   Value accepted = Sockets::ok(s.tcp("accept", server));
@@ -388,8 +391,22 @@ TEST(WasiP2Sockets, ABlockedPollSleepsInTheEventLoop) {
     s.drop(v);
   s.drop(waiting);
   s.drop(deadline);
+  s.drop(never);
   s.drop(server);
   s.drop(net);
+}
+
+TEST(WasiP2EventLoop, ADeadlineSleepsWithoutSpinning) {
+  // loop_wait with only a deadline: the timer ends it, on time, with next to no CPU used.
+  const double cpu0 = thread_cpu_ms();
+  const auto t0 = std::chrono::steady_clock::now();
+  wasi::p2::loop_wait({}, wasi::p2::monotonic_now_ns() + 200'000'000);
+  const auto wall = std::chrono::steady_clock::now() - t0;
+  EXPECT_GE(wall, std::chrono::milliseconds(195));
+  EXPECT_LT(thread_cpu_ms() - cpu0, 50.0);
+  const auto t1 = std::chrono::steady_clock::now();
+  wasi::p2::loop_wait({}, wasi::p2::monotonic_now_ns() - 1);  // already past: at once
+  EXPECT_LT(std::chrono::steady_clock::now() - t1, std::chrono::milliseconds(100));
 }
 
 TEST(WasiP2Sockets, WritesNeverBlockAndBackpressureShowsInCheckWrite) {

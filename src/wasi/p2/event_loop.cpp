@@ -9,6 +9,7 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -58,17 +59,21 @@ void loop_wait(std::span<const pollfd> fds, uint64_t deadline_ns) {
       d->async_wait(asio::posix::descriptor_base::wait_error, wake);
     watched.push_back(std::move(d));
   }
+  // The timer is armed even without a deadline: a wait with nothing to end it (no fds, a
+  // deadline at the end of time) must sleep, not return at once to a caller that loops.
+  // Far deadlines sleep in steps of a day; the caller re-checks and waits again.
+  constexpr uint64_t kMaxStepNs = 24ull * 3600 * 1000000000;
+  const uint64_t now = monotonic_now_ns();
+  if (deadline_ns != UINT64_MAX && deadline_ns <= now)
+    done = true;
+  const uint64_t wait_ns =
+      deadline_ns == UINT64_MAX ? kMaxStepNs : std::min(deadline_ns > now ? deadline_ns - now : 0, kMaxStepNs);
   asio::steady_timer timer(io);
-  if (deadline_ns != UINT64_MAX) {
-    const uint64_t now = monotonic_now_ns();
-    if (deadline_ns <= now)
-      done = true;
-    timer.expires_after(std::chrono::nanoseconds(deadline_ns > now ? deadline_ns - now : 0));
-    timer.async_wait(wake);
-  }
-  while (!done && (!watched.empty() || deadline_ns != UINT64_MAX)) {
+  timer.expires_after(std::chrono::nanoseconds(static_cast<int64_t>(wait_ns)));
+  timer.async_wait(wake);
+  while (!done) {
     if (io.run_one() == 0)
-      break;  // nothing left to wait for
+      break;  // cannot happen while the timer is armed
   }
   timer.cancel();
   for (auto& d : watched) {

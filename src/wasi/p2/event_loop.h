@@ -14,8 +14,8 @@ namespace rill::wasi::p2 {
 /// Blocks until one of {fds} is ready for its events (POLLIN / POLLOUT; a descriptor the
 /// reactor cannot watch, such as a regular file, counts as ready at once) or the monotonic
 /// clock reaches {deadline_ns} (UINT64_MAX: no deadline). Does not report which: callers
-/// re-check readiness with a zero-timeout poll(2). Returns at once when {fds} is empty and
-/// the deadline has passed.
+/// re-check readiness with a zero-timeout poll(2). Returns at once when the deadline has
+/// passed; a wait with no fds and no deadline sleeps (in steps of a day), it never spins.
 void loop_wait(std::span<const pollfd> fds, uint64_t deadline_ns);
 
 /// Blocks until {fd} is ready for {events}.
