@@ -6,6 +6,9 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <cerrno>
+#include <span>
+
 #include "rill/wasi/p2/host.h"
 
 namespace rill::wasi::p2 {
@@ -45,6 +48,37 @@ const char* check_address(const NetPolicy& policy, const SockAddr& a, bool v6, b
 
 /// A new non-blocking close-on-exec socket of {type} and family {v6}, or -1 (errno set).
 int new_socket(bool v6, int type);
+
+/// start-bind(network a[1], local-address a[2]) and finish-bind, the same for TCP and UDP
+/// ({S}: TcpSocket or UdpSocket, each with a State of Unbound, BindStarted, Bound, ...): the
+/// address is checked against the policy, then bound. {reuse_address} (TCP): SO_REUSEADDR for
+/// a fixed port, so a recent connection in TIME_WAIT does not block the bind.
+template <class S>
+TrapOr<Value> start_bind_socket(Host& h, S& s, std::span<const Value> a, bool reuse_address) {
+  using State = typename S::State;
+  if (!h.impl().networks.get(rep_of(a[1])))
+    return bad_handle("network");
+  if (s.state != State::Unbound)
+    return net_err(s.state == State::BindStarted ? "concurrency-conflict" : "invalid-state");
+  SockAddr addr = sockaddr_of(a[2]);
+  if (const char* e = check_address(h.impl().net, addr, s.v6, false))
+    return net_err(e);
+  if (reuse_address && addr.port() != 0) {
+    int one = 1;
+    (void)::setsockopt(s.fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  }
+  if (::bind(s.fd.get(), reinterpret_cast<const sockaddr*>(&addr.ss), addr.len) != 0)
+    return net_err(errno == EINVAL ? "invalid-state" : net_error_label(errno));
+  s.state = State::BindStarted;
+  return Value::ok();
+}
+template <class S>
+TrapOr<Value> finish_bind_socket(Host&, S& s, std::span<const Value>) {
+  if (s.state != S::State::BindStarted)
+    return net_err("not-in-progress");
+  s.state = S::State::Bound;
+  return Value::ok();
+}
 
 /// The resolve-address-stream and network parts (sockets_network.cpp), TCP (sockets_tcp.cpp)
 /// and UDP (sockets_udp.cpp).

@@ -29,24 +29,11 @@ constexpr uint64_t kMaxReceive = 64;
 constexpr size_t kMaxDatagram = 65535;
 
 TrapOr<Value> start_bind(Host& h, UdpSocket& s, std::span<const Value> a) {
-  if (!h.impl().networks.get(rep_of(a[1])))
-    return bad_handle("network");
-  if (s.state != State::Unbound)
-    return net_err(s.state == State::BindStarted ? "concurrency-conflict" : "invalid-state");
-  SockAddr addr = sockaddr_of(a[2]);
-  if (const char* e = check_address(h.impl().net, addr, s.v6, false))
-    return net_err(e);
-  if (::bind(s.fd.get(), reinterpret_cast<const sockaddr*>(&addr.ss), addr.len) != 0)
-    return net_err(errno == EINVAL ? "invalid-state" : net_error_label(errno));
-  s.state = State::BindStarted;
-  return Value::ok();
+  return start_bind_socket(h, s, a, false);
 }
 
-TrapOr<Value> finish_bind(Host&, UdpSocket& s, std::span<const Value>) {
-  if (s.state != State::BindStarted)
-    return net_err("not-in-progress");
-  s.state = State::Bound;
-  return Value::ok();
+TrapOr<Value> finish_bind(Host& h, UdpSocket& s, std::span<const Value> a) {
+  return finish_bind_socket(h, s, a);
 }
 
 TrapOr<Value> stream(Host& h, UdpSocket& s, std::span<const Value> a) {
