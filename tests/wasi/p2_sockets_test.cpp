@@ -437,6 +437,11 @@ TEST(WasiP2Sockets, WritesNeverBlockAndBackpressureShowsInCheckWrite) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));  // it did not hang
   EXPECT_EQ(Sockets::ok(s.call("streams", "[method]output-stream.check-write", {borrow(client_out)})).as_u64(), 0u);
   EXPECT_GT(written, 1u << 20);  // the socket's own buffers and the host's full permit
+  // A connected socket's own pollable is always ready (TcpSocketOperationalSemantics.md), even
+  // now that it is neither readable nor writable.
+  Value connected_pollable = s.tcp("subscribe", client);
+  EXPECT_TRUE(s.ready(connected_pollable));
+  s.drop(connected_pollable);
   auto over = s.try_call("streams", "[method]output-stream.write", {borrow(client_out), bytes("x")});
   ASSERT_FALSE(over);
   EXPECT_NE(over.trap().to_string().find("more than check-write permitted"), std::string::npos);

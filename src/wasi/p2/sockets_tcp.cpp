@@ -6,8 +6,8 @@
 // input-stream and output-stream over duplicates of the socket, so they outlive the socket
 // handle in either drop order. subscribe is an fd pollable on POLLIN|POLLOUT: a socket being
 // connected is not ready until the connect ends, a listening one when a connection is
-// pending, an unbound or bound one at once (Linux reports POLLHUP for those), a connected one
-// when it is readable or writable.
+// pending, an unbound or bound one at once (Linux reports POLLHUP for those); subscribing to a
+// connected (or closed) socket gives an always-ready pollable, as the semantics want.
 #include <fcntl.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -292,6 +292,10 @@ TrapOr<Value> set_send_buffer_size(Host&, TcpSocket& s, std::span<const Value> a
 }
 
 TrapOr<Value> subscribe(Host& h, TcpSocket& s, std::span<const Value>) {
+  // Connected (or closed) is the last state but one, and always ready (the streams' pollables
+  // are the ones for I/O); before that, the fd says when the operation in progress ends.
+  if (s.state == State::Connected || s.state == State::Closed)
+    return h.new_pollable(Pollable{});
   return fd_pollable(h, s.fd.get(), POLLIN | POLLOUT);
 }
 
