@@ -66,15 +66,15 @@ std::optional<uint32_t> Context::Impl::insert(FdEntry e) {
 namespace {
 
 /// Rights of a stdio stream: a file's, less seek/tell for terminals (what isatty looks for).
-FdEntry stdio_entry(int host) {
+FdEntry stdio_entry(UniqueFd host) {
   FdEntry e;
-  e.host = UniqueFd(host);
-  e.type = filetype_of_fd(host);
+  e.type = filetype_of_fd(host.get());
+  e.host = std::move(host);
   e.rights_base = rights::kFileBase;
   if (e.type == Filetype::CharacterDevice)
     e.rights_base &= ~(rights::kFdSeek | rights::kFdTell);
   e.rights_inheriting = 0;
-  int fl = ::fcntl(host, F_GETFL);
+  int fl = ::fcntl(e.host.get(), F_GETFL);
   if (fl >= 0 && (fl & O_APPEND))
     e.fdflags |= kFdflagAppend;
   if (fl >= 0 && (fl & O_NONBLOCK))
@@ -83,6 +83,25 @@ FdEntry stdio_entry(int host) {
 }
 
 }  // namespace
+
+Result<UniqueFd> dup_host_stdio(int fd, uint32_t guest_fd) {
+  if (fd < 0)
+    return UniqueFd();
+  int dup = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+  if (dup < 0 && errno == EBADF)
+    return UniqueFd();  // closed in the host: closed in the guest too
+  if (dup < 0)
+    return Error{"wasi: cannot use host fd " + std::to_string(fd) + " for guest fd " +
+                 std::to_string(guest_fd) + ": " + std::strerror(errno)};
+  return UniqueFd(dup);
+}
+
+Result<UniqueFd> open_preopen_dir(const Preopen& p) {
+  int fd = ::open(p.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return Error{"wasi: cannot open directory " + p.host_path + ": " + std::strerror(errno)};
+  return UniqueFd(fd);
+}
 
 Context::Context(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Context::~Context() = default;
@@ -93,23 +112,15 @@ Result<std::shared_ptr<Context>> Context::create(const Config& config) {
   impl->env = config.env;
   const int stdio[3] = {config.stdin_fd, config.stdout_fd, config.stderr_fd};
   for (uint32_t i = 0; i < 3; ++i) {
-    if (stdio[i] < 0)
-      continue;
-    int dup = ::fcntl(stdio[i], F_DUPFD_CLOEXEC, 3);
-    if (dup < 0 && errno == EBADF)
-      continue;  // closed in the host (e.g. `rill run ... >&-`): closed in the guest too
-    if (dup < 0)
-      return Error{"wasi: cannot use host fd " + std::to_string(stdio[i]) + " for guest fd " +
-                   std::to_string(i) + ": " + std::strerror(errno)};
-    impl->fds.emplace(i, stdio_entry(dup));
+    RILL_TRY(UniqueFd dup, dup_host_stdio(stdio[i], i));
+    if (dup.valid())
+      impl->fds.emplace(i, stdio_entry(std::move(dup)));
   }
   uint32_t next = 3;
   for (const Preopen& p : config.preopens) {
-    int fd = ::open(p.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-      return Error{"wasi: cannot open directory " + p.host_path + ": " + std::strerror(errno)};
+    RILL_TRY(UniqueFd dir, open_preopen_dir(p));
     FdEntry e;
-    e.host = UniqueFd(fd);
+    e.host = std::move(dir);
     e.type = Filetype::Directory;
     e.rights_base = rights::kDirBase;
     e.rights_inheriting = rights::kDirInheriting;

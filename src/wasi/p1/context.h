@@ -63,6 +63,14 @@ Filetype filetype_of(mode_t mode);
 /// The filetype of open host descriptor {fd} (sockets distinguished stream/datagram).
 Filetype filetype_of_fd(int fd);
 
+/// Opening what a Config hands a guest (preview1 and the 0.2 host, src/wasi/p2, both use
+/// these): a close-on-exec duplicate, above fd 2, of host stdio {fd} for guest stdio
+/// {guest_fd}, invalid when {fd} is negative or closed in the host (then the guest's is closed
+/// too, e.g. `rill run ... >&-`); an Error for any other failure.
+Result<UniqueFd> dup_host_stdio(int fd, uint32_t guest_fd);
+/// The host directory of preopen {p}, opened O_DIRECTORY; an Error names it.
+Result<UniqueFd> open_preopen_dir(const Preopen& p);
+
 struct Context::Impl {
   std::vector<std::string> args;
   std::vector<std::string> env;

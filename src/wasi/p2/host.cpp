@@ -19,18 +19,6 @@ std::function<void(uint32_t)> eraser(std::shared_ptr<Context> ctx, Table<T> Cont
   return [ctx = std::move(ctx), member](uint32_t rep) { (ctx->impl().*member).erase(rep); };
 }
 
-/// A duplicate of host {fd} (close-on-exec), or an invalid UniqueFd when {fd} is closed.
-Result<UniqueFd> dup_stdio(int fd) {
-  if (fd < 0)
-    return UniqueFd();
-  int d = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
-  if (d < 0 && errno == EBADF)
-    return UniqueFd();  // closed in the host: a closed stream in the guest
-  if (d < 0)
-    return Error{"wasi: cannot use host fd " + std::to_string(fd) + ": " + std::strerror(errno)};
-  return UniqueFd(d);
-}
-
 }  // namespace
 
 Context::Context(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -47,17 +35,12 @@ Result<std::shared_ptr<Context>> Context::create(const Config& config) {
       impl->env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
   }
   const int stdio[3] = {config.stdin_fd, config.stdout_fd, config.stderr_fd};
-  for (int i = 0; i < 3; ++i) {
-    auto fd = dup_stdio(stdio[i]);
-    if (!fd)
-      return fd.error();
-    impl->stdio[i] = std::move(*fd);
+  for (uint32_t i = 0; i < 3; ++i) {
+    RILL_TRY(impl->stdio[i], p1::dup_host_stdio(stdio[i], i));
   }
   for (const Preopen& p : config.preopens) {
-    int fd = ::open(p.host_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-      return Error{"wasi: cannot open directory " + p.host_path + ": " + std::strerror(errno)};
-    impl->preopens.emplace_back(UniqueFd(fd), p.guest_path);
+    RILL_TRY(UniqueFd dir, p1::open_preopen_dir(p));
+    impl->preopens.emplace_back(std::move(dir), p.guest_path);
   }
   uint64_t seed[2] = {0, 0};
   if (::getrandom(seed, sizeof seed, 0) != static_cast<ssize_t>(sizeof seed))
