@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <thread>
+#include <tuple>
 #include <optional>
 #include <string>
 #include <vector>
@@ -264,6 +265,24 @@ class Sockets {
     }
     return {s, r};
   }
+  /// A listener on 127.0.0.1, a client connected to it, and the accepted connection.
+  struct Connection {
+    Value server;          ///< the listener
+    Value client;          ///< the connecting tcp-socket
+    Value client_streams;  ///< (input-stream, output-stream)
+    Value accepted;        ///< (tcp-socket, input-stream, output-stream)
+  };
+  Connection connection(const Value& net) {
+    Connection c;
+    uint16_t port = 0;
+    std::tie(c.server, port) = listener(net);
+    Value connected;
+    std::tie(c.client, connected) = connect(net, port);
+    c.client_streams = ok(connected);
+    block(tcp("subscribe", c.server));
+    c.accepted = ok(tcp("accept", c.server));
+    return c;
+  }
 
  private:
   Engine engine_;
@@ -415,11 +434,7 @@ TEST(WasiP2Sockets, WritesNeverBlockAndBackpressureShowsInCheckWrite) {
   // traps, and once the server reads, every byte arrives in order.
   RILL_SOCKETS(s, allow("127.0.0.1/32"));
   Value net = s.network();
-  auto [server, port] = s.listener(net);
-  auto [client, connected] = s.connect(net, port);
-  Value client_streams = Sockets::ok(connected);
-  s.block(s.tcp("subscribe", server));
-  Value accepted = Sockets::ok(s.tcp("accept", server));
+  auto [server, client, client_streams, accepted] = s.connection(net);
   const Value& server_in = accepted.items()[1];
   const Value& client_out = client_streams.items()[1];
   const auto start = std::chrono::steady_clock::now();
@@ -737,11 +752,7 @@ TEST(WasiP2Sockets, OptionsReadBackAndRejectZero) {
 TEST(WasiP2Sockets, DroppingASocketBeforeItsStreamsIsFine) {
   RILL_SOCKETS(s, allow("127.0.0.1/32"));
   Value net = s.network();
-  auto [server, port] = s.listener(net);
-  auto [client, connected] = s.connect(net, port);
-  Value client_streams = Sockets::ok(connected);
-  s.block(s.tcp("subscribe", server));
-  Value accepted = Sockets::ok(s.tcp("accept", server));
+  auto [server, client, client_streams, accepted] = s.connection(net);
   // Parents first: the listener, then both connected sockets; the streams still work.
   s.drop(server);
   s.drop(accepted.items()[0]);
