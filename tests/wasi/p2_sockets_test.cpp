@@ -437,7 +437,6 @@ TEST(WasiP2Sockets, WritesNeverBlockAndBackpressureShowsInCheckWrite) {
   auto [server, client, client_streams, accepted] = s.connection(net);
   const Value& server_in = accepted.items()[1];
   const Value& client_out = client_streams.items()[1];
-  const auto start = std::chrono::steady_clock::now();
   uint64_t written = 0;
   for (int i = 0; i < 1000; ++i) {
     uint64_t permit = Sockets::ok(s.call("streams", "[method]output-stream.check-write", {borrow(client_out)})).as_u64();
@@ -449,7 +448,7 @@ TEST(WasiP2Sockets, WritesNeverBlockAndBackpressureShowsInCheckWrite) {
     EXPECT_EQ(code(s.call("streams", "[method]output-stream.write", {borrow(client_out), bytes(chunk)})), "ok");
     written += chunk.size();
   }
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));  // it did not hang
+  // A write that blocked would never return here (the server reads nothing): CTest's timeout.
   EXPECT_EQ(Sockets::ok(s.call("streams", "[method]output-stream.check-write", {borrow(client_out)})).as_u64(), 0u);
   EXPECT_GT(written, 1u << 20);  // the socket's own buffers and the host's full permit
   // A connected socket's own pollable is always ready (TcpSocketOperationalSemantics.md), even
