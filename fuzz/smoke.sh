@@ -2,7 +2,8 @@
 # Builds the libFuzzer targets (clang-19, -DRILL_FUZZ=ON, in build-fuzz/) and runs each for N seconds.
 # Usage: fuzz/smoke.sh [SECONDS=30]. Corpus: fuzz/corpus/<target>/ (the seeds of seeds.cpp, written
 # by `build-fuzz/fuzz/fuzz_seeds fuzz/corpus/<target>`; for fuzz_component_decode those of
-# component_seeds.cpp, by fuzz_component_seeds; fuzz_wave's are hand-written text) plus a sample of ../shared/testsuite/core/*.wasm
+# component_seeds.cpp, by fuzz_component_seeds; fuzz_wave's are hand-written text, fuzz_canon_abi's
+# hand-made bytes (type, encoding, pointer, flat values, memory)) plus a sample of ../shared/testsuite/core/*.wasm
 # (every ../shared/testsuite/component/**/*.wasm for the component target) when that exists
 # (linked from a temporary directory, never copied into the repo). RILL_FUZZ_JOBS sets ninja's -j.
 # Exits non-zero on a crash, leak, OOM or timeout; the reproducer is kept in build-fuzz/artifacts/.
@@ -17,7 +18,7 @@ sample=${RILL_FUZZ_SHARED_SAMPLE:-300}
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_C_COMPILER=clang-19 \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRILL_FUZZ=ON -DRILL_TESTS=OFF >/dev/null
 ninja -C "$build" -j"${RILL_FUZZ_JOBS:-2}" fuzz_decode_validate fuzz_instantiate_run fuzz_seeds \
-  fuzz_component_decode fuzz_component_seeds fuzz_component_instantiate fuzz_wave
+  fuzz_component_decode fuzz_component_seeds fuzz_component_instantiate fuzz_wave fuzz_canon_abi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -46,7 +47,7 @@ fi
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 status=0
-for target in fuzz_decode_validate fuzz_instantiate_run fuzz_component_decode fuzz_component_instantiate fuzz_wave; do
+for target in fuzz_decode_validate fuzz_instantiate_run fuzz_component_decode fuzz_component_instantiate fuzz_wave fuzz_canon_abi; do
   mkdir -p "$work/$target"
   seeds=$work/seeds
   inputs=("${extra[@]}")
@@ -56,8 +57,8 @@ for target in fuzz_decode_validate fuzz_instantiate_run fuzz_component_decode fu
   fi
   corpus_dir=$root/fuzz/corpus/$target
   [ "$target" = fuzz_component_instantiate ] && corpus_dir=$root/fuzz/corpus/fuzz_component_decode
-  if [ "$target" = fuzz_wave ]; then
-    seeds=$corpus_dir  # hand-written text seeds, checked in; no seed writer
+  if [ "$target" = fuzz_wave ] || [ "$target" = fuzz_canon_abi ]; then
+    seeds=$corpus_dir  # hand-written seeds, checked in; no seed writer
     inputs=()
   fi
   if ! diff -rq "$seeds" "$corpus_dir" >/dev/null; then

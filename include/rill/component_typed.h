@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <optional>
 #include <span>
@@ -157,9 +158,41 @@ struct FromValue<Value> {
   static Result<Value> get(const Value& v) { return v; }
 };
 
+namespace detail {
+/// The packed element kind of a scalar C++ type (lists of these are packed Values).
+template <class T> struct PackedKind { static constexpr bool packed = false; };
+#define RILL_PACKED_KIND(T, KIND)                                            \
+  template <> struct PackedKind<T> {                                         \
+    static constexpr bool packed = true;                                     \
+    static constexpr ValueKind kind = ValueKind::KIND;                       \
+  };
+RILL_PACKED_KIND(bool, Bool)
+RILL_PACKED_KIND(int8_t, S8)
+RILL_PACKED_KIND(uint8_t, U8)
+RILL_PACKED_KIND(int16_t, S16)
+RILL_PACKED_KIND(uint16_t, U16)
+RILL_PACKED_KIND(int32_t, S32)
+RILL_PACKED_KIND(uint32_t, U32)
+RILL_PACKED_KIND(int64_t, S64)
+RILL_PACKED_KIND(uint64_t, U64)
+RILL_PACKED_KIND(float, F32)
+RILL_PACKED_KIND(double, F64)
+RILL_PACKED_KIND(char32_t, Char)
+#undef RILL_PACKED_KIND
+}  // namespace detail
+
 template <class T>
 struct ToValue<std::vector<T>> {
   static Value make(const std::vector<T>& xs) {
+    if constexpr (detail::PackedKind<T>::packed) {  // one buffer, no Value per element
+      std::string raw(xs.size() * sizeof(T), '\0');
+      if constexpr (std::is_same_v<T, bool>) {
+        for (size_t i = 0; i < xs.size(); ++i) raw[i] = xs[i] ? 1 : 0;
+      } else if (!xs.empty()) {
+        std::memcpy(raw.data(), xs.data(), raw.size());
+      }
+      return Value::packed_list(detail::PackedKind<T>::kind, std::move(raw));
+    }
     std::vector<Value> items;
     items.reserve(xs.size());
     for (const auto& x : xs) items.push_back(ToValue<T>::make(x));
@@ -170,6 +203,20 @@ template <class T>
 struct FromValue<std::vector<T>> {
   static Result<std::vector<T>> get(const Value& v) {
     if (v.kind() != ValueKind::List) return detail::kind_error("list", v);
+    if constexpr (detail::PackedKind<T>::packed) {
+      if (v.packed()) {
+        if (v.elem_kind() != detail::PackedKind<T>::kind)
+          return Error{std::string("expected list<") + to_string(detail::PackedKind<T>::kind) +
+                       ">, got list<" + to_string(v.elem_kind()) + ">"};
+        std::vector<T> out(v.list_size());
+        if constexpr (std::is_same_v<T, bool>) {
+          for (size_t i = 0; i < out.size(); ++i) out[i] = v.raw()[i] != 0;
+        } else if (!out.empty()) {
+          std::memcpy(out.data(), v.raw().data(), v.raw().size());
+        }
+        return out;
+      }
+    }
     std::vector<T> out;
     out.reserve(v.items().size());
     for (const auto& e : v.items()) {

@@ -7,8 +7,9 @@
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
-#include <optional>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -70,11 +71,23 @@ struct FuncShape {
   std::optional<ValueShape> result;
 };
 
-/// A component-model value. Scalars live in one word; strings in {str}; lists, tuples, record
-/// fields and payloads in {items}. Cheap to move; copying a list copies its elements.
+/// Bytes per element of a packed list of {k} (bool, integers, floats, char), 0 for other kinds.
+uint32_t packed_width(ValueKind k);
+
+/// A component-model value. Scalars live in one word; strings in {str}; tuples, record fields and
+/// payloads in {items}. A list is either *packed* (its elements are numbers, bools or chars held
+/// as one contiguous little-endian buffer, {raw}: what lifting a `list<u8>` or `list<f64>`
+/// produces, one memcpy and no Value per element) or a list of Values in {items}. list_size()
+/// and element() read both forms; a packed list's items() is empty. Cheap to move; copying a
+/// list copies its elements. Destroying a deeply nested value does not recurse natively.
 class Value {
  public:
   Value() = default;
+  Value(const Value&) = default;
+  Value(Value&&) noexcept = default;
+  Value& operator=(const Value&) = default;
+  Value& operator=(Value&&) noexcept = default;
+  ~Value();
   static Value boolean(bool b) { return scalar(ValueKind::Bool, b ? 1 : 0); }
   static Value s8(int8_t v) { return scalar(ValueKind::S8, static_cast<uint64_t>(int64_t{v})); }
   static Value u8(uint8_t v) { return scalar(ValueKind::U8, v); }
@@ -105,6 +118,17 @@ class Value {
     return v;
   }
   static Value list(std::vector<Value> items) { return aggregate(ValueKind::List, std::move(items)); }
+  /// A packed list of {elem} (a kind with packed_width() > 0) from its little-endian element
+  /// bytes: {raw}.size() must be a multiple of the width (it is cut down to one otherwise).
+  /// Bools are 0 or 1 (other bytes read as 1); chars are checked when lowered.
+  static Value packed_list(ValueKind elem, std::string raw);
+  /// A `list<u8>` holding {bytes}.
+  static Value bytes(std::string_view bytes) {
+    return packed_list(ValueKind::U8, std::string(bytes));
+  }
+  static Value bytes(const uint8_t* data, size_t n) {
+    return packed_list(ValueKind::U8, std::string(reinterpret_cast<const char*>(data), n));
+  }
   static Value tuple(std::vector<Value> items) { return aggregate(ValueKind::Tuple, std::move(items)); }
   /// A record; fields in the type's order, each with its label.
   static Value record(std::vector<std::pair<std::string, Value>> fields);
@@ -155,9 +179,26 @@ class Value {
   char32_t as_char() const { return static_cast<char32_t>(bits_); }
   /// String: its UTF-8; Variant/Enum: the case label.
   const std::string& str() const { return str_; }
-  /// List/Tuple elements; Record field values; Variant/Option/Result payload (0 or 1 items).
+  /// Tuple elements; Record field values; Variant/Option/Result payload (0 or 1 items); the
+  /// elements of a list that is not packed (a packed list has none here: see raw()).
   const std::vector<Value>& items() const { return items_; }
   std::vector<Value>& items() { return items_; }
+  /// List: true when its elements are held packed in raw().
+  bool packed() const { return elem_ != 0; }
+  /// A packed list's element kind.
+  ValueKind elem_kind() const { return static_cast<ValueKind>(elem_ - 1); }
+  /// A packed list's element bytes (little-endian, packed_width(elem_kind()) each).
+  std::span<const uint8_t> raw() const {
+    return {reinterpret_cast<const uint8_t*>(str_.data()), packed() ? str_.size() : 0};
+  }
+  /// A packed `list<u8>`'s bytes as text (no copy); empty for other values.
+  std::string_view byte_view() const {
+    return packed() && elem_kind() == ValueKind::U8 ? std::string_view(str_) : std::string_view();
+  }
+  /// List: the number of elements (either form); other kinds: items().size().
+  size_t list_size() const { return packed() ? str_.size() / packed_width(elem_kind()) : items_.size(); }
+  /// List element {i} (either form; a packed element is made on the fly).
+  Value element(size_t i) const;
   /// Record: the field labels (parallel to items()); Flags: the labels that are set.
   const std::vector<std::string>& labels() const { return labels_; }
   /// Option: true for some; Result: true for err.
@@ -198,6 +239,7 @@ class Value {
   friend struct ValueAccess;
 
   ValueKind kind_ = ValueKind::Bool;
+  uint8_t elem_ = 0;  ///< a packed list: 1 + its element kind; otherwise 0
   uint64_t bits_ = 0;
   std::string str_;
   std::vector<Value> items_;
@@ -205,10 +247,19 @@ class Value {
   ResourceRef resource_;
 };
 
+/// The bytes of a `list<u8>` in either form: a view of a packed list's buffer (no copy), or the
+/// elements of an unpacked list copied into {scratch}.
+std::string_view list_bytes(const Value& v, std::string& scratch);
+
 /// Internal constructor access for the canonical ABI (lifting builds values without checks).
 struct ValueAccess {
   static Value scalar(ValueKind k, uint64_t bits) { return Value::scalar(k, bits); }
   static std::string& str(Value& v) { return v.str_; }
+  /// Makes {v} a packed list of {elem} whose bytes are str(v) (filled in by the caller).
+  static void set_packed(Value& v, ValueKind elem) {
+    v.kind_ = ValueKind::List;
+    v.elem_ = static_cast<uint8_t>(static_cast<uint8_t>(elem) + 1);
+  }
   static std::vector<std::string>& labels(Value& v) { return v.labels_; }
   static ResourceRef& resource(Value& v) { return v.resource_; }
 };

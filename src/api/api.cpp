@@ -19,6 +19,7 @@ engine::Config to_engine_config(const Config& c) {
   out.max_stack_slots = c.max_stack_slots;
   out.max_call_depth = c.max_call_depth;
   out.max_host_reentry = c.max_host_reentry;
+  out.max_lift_bytes = c.max_lift_bytes;
   return out;
 }
 

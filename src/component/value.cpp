@@ -1,5 +1,6 @@
 // rill::Value (include/rill/component_val.h): constructors, printing and equality.
 #include <cstdio>
+#include <cstring>
 
 #include "rill/component/rt/unicode.h"
 #include "rill/component_val.h"
@@ -33,6 +34,68 @@ const char* to_string(ValueKind k) {
     case ValueKind::Borrow: return "borrow";
   }
   return "?";
+}
+
+uint32_t packed_width(ValueKind k) {
+  switch (k) {
+    case ValueKind::Bool: case ValueKind::S8: case ValueKind::U8: return 1;
+    case ValueKind::S16: case ValueKind::U16: return 2;
+    case ValueKind::S32: case ValueKind::U32: case ValueKind::F32: case ValueKind::Char: return 4;
+    case ValueKind::S64: case ValueKind::U64: case ValueKind::F64: return 8;
+    default: return 0;
+  }
+}
+
+Value::~Value() {
+  // Children whose own items are empty are destroyed without going deeper; anything nested
+  // below them is moved to a work list first, so a deep value costs no native recursion.
+  if (items_.empty()) return;
+  bool nested = false;
+  for (const Value& c : items_) nested |= !c.items_.empty();
+  if (!nested) return;
+  std::vector<std::vector<Value>> work;
+  work.push_back(std::move(items_));
+  while (!work.empty()) {
+    std::vector<Value> level = std::move(work.back());
+    work.pop_back();
+    for (Value& c : level)
+      if (!c.items_.empty()) work.push_back(std::move(c.items_));
+  }
+}
+
+Value Value::packed_list(ValueKind elem, std::string raw) {
+  const uint32_t w = packed_width(elem);
+  if (w == 0) return list({});
+  raw.resize(raw.size() - raw.size() % w);
+  if (elem == ValueKind::Bool)
+    for (char& c : raw) c = c != 0 ? 1 : 0;
+  Value v = scalar(ValueKind::List, 0);
+  v.elem_ = static_cast<uint8_t>(static_cast<uint8_t>(elem) + 1);
+  v.str_ = std::move(raw);
+  return v;
+}
+
+Value Value::element(size_t i) const {
+  if (!packed()) return items_[i];
+  const ValueKind k = elem_kind();
+  const uint32_t w = packed_width(k);
+  uint64_t raw = 0;
+  std::memcpy(&raw, str_.data() + i * w, w);  // little-endian host
+  switch (k) {
+    case ValueKind::S8: raw = static_cast<uint64_t>(int64_t{static_cast<int8_t>(raw)}); break;
+    case ValueKind::S16: raw = static_cast<uint64_t>(int64_t{static_cast<int16_t>(raw)}); break;
+    case ValueKind::S32: raw = static_cast<uint64_t>(int64_t{static_cast<int32_t>(raw)}); break;
+    default: break;
+  }
+  return scalar(k, raw);
+}
+
+std::string_view list_bytes(const Value& v, std::string& scratch) {
+  if (v.packed()) return {reinterpret_cast<const char*>(v.raw().data()), v.raw().size()};
+  scratch.clear();
+  scratch.reserve(v.items().size());
+  for (const Value& b : v.items()) scratch.push_back(static_cast<char>(b.as_u32()));
+  return scratch;
 }
 
 Value Value::record(std::vector<std::pair<std::string, Value>> fields) {
@@ -85,9 +148,11 @@ void print(std::string& out, const Value& v);
 
 void print_items(std::string& out, const Value& v, char open, char close) {
   out.push_back(open);
-  for (size_t i = 0; i < v.items().size(); ++i) {
+  const size_t n = v.kind() == ValueKind::List ? v.list_size() : v.items().size();
+  for (size_t i = 0; i < n; ++i) {
     if (i) out += ", ";
-    print(out, v.items()[i]);
+    if (v.packed()) print(out, v.element(i));
+    else print(out, v.items()[i]);
   }
   out.push_back(close);
 }
@@ -172,6 +237,16 @@ std::string Value::to_string() const {
 
 bool operator==(const Value& a, const Value& b) {
   if (a.kind_ != b.kind_) return false;
+  if (a.kind_ == ValueKind::List && (a.packed() || b.packed())) {
+    if (a.packed() && b.packed() && a.elem_ == b.elem_ && a.elem_kind() != ValueKind::F32 &&
+        a.elem_kind() != ValueKind::F64)
+      return a.str_ == b.str_;
+    const size_t n = a.list_size();
+    if (b.list_size() != n) return false;
+    for (size_t i = 0; i < n; ++i)
+      if (!(a.element(i) == b.element(i))) return false;
+    return true;
+  }
   switch (a.kind_) {
     case ValueKind::F32:
       if (is_nan32(a.f32_bits()) && is_nan32(b.f32_bits())) return true;

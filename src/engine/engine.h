@@ -24,6 +24,10 @@ struct Config {
   uint32_t max_call_depth = 50'000;
   /// Maximum nesting of host -> wasm re-entry (each level uses native stack).
   uint32_t max_host_reentry = 200;
+  /// Host memory one component call may allocate for the values it lifts out of a component
+  /// (string bytes, list buffers, one Value per element of other lists, record fields): a
+  /// call over it traps, so no guest makes the host allocate without bound (32 MiB).
+  uint64_t max_lift_bytes = uint64_t{32} << 20;
 };
 
 /// Translated code for one module; produced by Engine::compile.

@@ -39,6 +39,11 @@ struct Caller {
 using HostFunc =
     std::function<std::optional<Trap>(Caller&, std::span<const Value> args, std::span<Value> results)>;
 
+/// Calls host function {fn}. A host function that runs out of memory on a guest's behalf
+/// (std::bad_alloc, std::length_error) traps instead of unwinding into the interpreter.
+std::optional<Trap> invoke_host(const HostFunc& fn, Caller& caller, std::span<const Value> args,
+                                std::span<Value> results) noexcept;
+
 /// A function instance: either wasm code of an instance or a host callback.
 struct Function {
   const wasm::FuncType* type = nullptr;  ///< points into the module or at {host_type}

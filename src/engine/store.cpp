@@ -3,6 +3,8 @@
 #include "rill/engine/store.h"
 
 #include <algorithm>
+#include <new>
+#include <stdexcept>
 #include <string>
 
 #include "rill/engine/interp/interp.h"
@@ -27,12 +29,25 @@ std::optional<Trap> call_host(Store& store,
   results.assign(types.size(), Value{});
   for (size_t i = 0; i < types.size(); ++i) results[i].type = types[i];
   Caller caller{store, nullptr};
-  std::optional<Trap> trap = fn->host(caller, args, results);
+  std::optional<Trap> trap = invoke_host(fn->host, caller, args, results);
   if (trap) results.clear();
   return trap;
 }
 
 }  // namespace
+
+std::optional<Trap> invoke_host(const HostFunc& fn, Caller& caller, std::span<const Value> args,
+                                std::span<Value> results) noexcept {
+  try {
+    return fn(caller, args, results);
+  } catch (const std::bad_alloc&) {
+    return Trap::host("host function ran out of memory");
+  } catch (const std::length_error&) {
+    return Trap::host("host function ran out of memory (length error)");
+  } catch (const std::exception& e) {
+    return Trap::host(std::string("host function failed: ") + e.what());
+  }
+}
 
 Store::Store(Engine& engine) : engine_(&engine) {}
 Store::~Store() = default;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,6 +51,7 @@ inline std::string read_file(const std::string& path) {
 /// What a finished process left.
 struct Outcome {
   int status = -1;  ///< exit status, or 128 + signal
+  long max_rss_kb = 0;  ///< the process's peak resident set (getrusage ru_maxrss)
   std::string out;
   std::string err;
 };
@@ -76,7 +78,9 @@ inline Outcome run_process(const std::vector<std::string>& argv) {
   }
   Outcome o;
   int ws = 0;
-  ::waitpid(pid, &ws, 0);
+  rusage ru{};
+  ::wait4(pid, &ws, 0, &ru);
+  o.max_rss_kb = ru.ru_maxrss;
   o.status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
   o.out = read_file(out_path);
   o.err = read_file(err_path);

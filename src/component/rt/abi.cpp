@@ -102,6 +102,22 @@ int64_t case_index(const RType& t, const Value& v) {
   }
 }
 
+/// Kinds a list holds packed (Value::packed_list): numbers, bools and chars.
+bool packable(TK k) { return k >= TK::Bool && k <= TK::Char; }
+
+/// Counts one level of lift/lower nesting for its lifetime.
+struct Nest {
+  Cx& cx;
+  bool ok;
+  explicit Nest(Cx& c) : cx(c), ok(++c.depth <= kMaxValueDepth) {}
+  ~Nest() { --cx.depth; }
+  Nest(const Nest&) = delete;
+  Nest& operator=(const Nest&) = delete;
+};
+bool too_deep(Cx& cx) {
+  return cx.fail("value nesting deeper than " + std::to_string(kMaxValueDepth) + " levels");
+}
+
 bool check_kind(Cx& cx, const RType& t, const Value& v) {
   if (v.kind() == value_kind(t.kind)) return true;
   return cx.fail(std::string("type mismatch: expected a ") + kind_name(t.kind) + " value, got " +
@@ -175,6 +191,9 @@ bool load_string_from_range(Cx& cx, uint64_t ptr, uint64_t tagged, Value& out) {
   }
   if (byte_length > kMaxStringByteLength) return cx.fail("string byte length exceeds the maximum");
   if (!cx.check_range(ptr, byte_length, align, "string")) return false;
+  // UTF-8 in the host: at most 3 bytes per UTF-16 unit, 2 per Latin-1 byte.
+  if (!cx.charge(enc == U8 ? byte_length : enc == U16 ? byte_length / 2 * 3 : byte_length * 2))
+    return false;
   const uint8_t* p = cx.mem() + ptr;
   out = ValueAccess::scalar(ValueKind::String, 0);
   std::string& s = ValueAccess::str(out);
@@ -332,15 +351,73 @@ bool load(Cx& cx, uint64_t ptr, const RType& t, Value& out);
 bool store(Cx& cx, const Value& v, const RType& t, uint64_t ptr);
 bool store_list_into_range(Cx& cx, const Value& v, const RType& t, uint32_t& begin);
 
+/// Lifts {n} elements of packable {elem} at {p} (in bounds) as one packed list: one memcpy,
+/// then the per-element fix-ups lifting requires (bools to 0/1, chars checked, NaNs canonical).
+bool load_packed(Cx& cx, const uint8_t* p, uint64_t n, const RType& elem, Value& out) {
+  const uint64_t bytes = n * elem.size;
+  if (!cx.charge(bytes)) return false;
+  out = Value();
+  std::string& s = ValueAccess::str(out);
+  s.assign(reinterpret_cast<const char*>(p), bytes);
+  ValueAccess::set_packed(out, value_kind(elem.kind));
+  auto* d = reinterpret_cast<uint8_t*>(s.data());
+  switch (elem.kind) {
+    case TK::Bool:
+      for (uint64_t i = 0; i < n; ++i) d[i] = d[i] != 0;
+      break;
+    case TK::Char:
+      for (uint64_t i = 0; i < n; ++i) {
+        const uint64_t c = read_int(d + 4 * i, 4);
+        if (c >= 0x110000 || (c >= 0xD800 && c <= 0xDFFF)) return cx.fail("invalid char code point");
+      }
+      break;
+    case TK::F32:
+      for (uint64_t i = 0; i < n; ++i) write_int(d + 4 * i, canon32(static_cast<uint32_t>(read_int(d + 4 * i, 4))), 4);
+      break;
+    case TK::F64:
+      for (uint64_t i = 0; i < n; ++i) write_int(d + 8 * i, canon64(read_int(d + 8 * i, 8)), 8);
+      break;
+    default: break;
+  }
+  return true;
+}
+
 bool load_list_from_range(Cx& cx, uint64_t ptr, uint64_t length, const RType& elem, Value& out) {
   const uint64_t bytes = length * elem.size;
   if (bytes > kMaxListByteLength) return cx.fail("list byte length exceeds the maximum");
   if (!cx.check_range(ptr, bytes, elem.align, "list")) return false;
+  if (packable(elem.kind)) return load_packed(cx, cx.mem() + ptr, length, elem, out);
+  // Every element is a Value in the host, whatever its size in guest memory (a zero-sized
+  // element type still costs one).
+  if (!cx.charge(length * sizeof(Value))) return false;
   out = Value::list({});
   auto& items = out.items();
   items.resize(length);
   for (uint64_t i = 0; i < length; ++i)
     if (!load(cx, ptr + i * elem.size, elem, items[i])) return false;
+  return true;
+}
+
+bool packed_mismatch(Cx& cx, const RType& elem, const Value& v) {
+  return cx.fail("type mismatch: expected a list of " + to_string(elem) + ", got a list of " +
+                 to_string(v.elem_kind()));
+}
+
+/// Stores packed list {v}, whose element kind is {elem}'s, at {ptr} (in bounds): one memcpy.
+bool store_packed(Cx& cx, const Value& v, const RType& elem, uint64_t ptr) {
+  const std::span<const uint8_t> src = v.raw();
+  const uint64_t n = v.list_size();
+  if (elem.kind == TK::Char)
+    for (uint64_t i = 0; i < n; ++i) {
+      const uint64_t c = read_int(src.data() + 4 * i, 4);
+      if (c >= 0x110000 || (c >= 0xD800 && c <= 0xDFFF)) return cx.fail("invalid char code point");
+    }
+  uint8_t* d = cx.mem() + ptr;
+  std::memcpy(d, src.data(), src.size());
+  if (elem.kind == TK::F32)
+    for (uint64_t i = 0; i < n; ++i) write_int(d + 4 * i, canon32(static_cast<uint32_t>(read_int(d + 4 * i, 4))), 4);
+  if (elem.kind == TK::F64)
+    for (uint64_t i = 0; i < n; ++i) write_int(d + 8 * i, canon64(read_int(d + 8 * i, 8)), 8);
   return true;
 }
 
@@ -398,8 +475,16 @@ Value make_record_value(const RType& t) {
   v.items().resize(t.elems.size());
   return v;
 }
+/// make_record_value for a lifted value: its fields count against the budget.
+bool lift_record_value(Cx& cx, const RType& t, Value& out) {
+  if (!cx.charge(t.elems.size() * sizeof(Value))) return false;
+  out = make_record_value(t);
+  return true;
+}
 
 bool load(Cx& cx, uint64_t ptr, const RType& t, Value& out) {
+  const Nest nest(cx);
+  if (!nest.ok) return too_deep(cx);
   const uint8_t* p = cx.mem() + ptr;
   switch (t.kind) {
     case TK::Bool: out = Value::boolean(p[0] != 0); return true;
@@ -414,6 +499,8 @@ bool load(Cx& cx, uint64_t ptr, const RType& t, Value& out) {
     case TK::List: case TK::Map:
       return load_list_from_range(cx, read_int(p, 4), read_int(p + 4, 4), *t.elems[0], out);
     case TK::FixedList: {
+      if (packable(t.elems[0]->kind)) return load_packed(cx, p, t.length, *t.elems[0], out);
+      if (!cx.charge(uint64_t{t.length} * sizeof(Value))) return false;
       out = Value::list({});
       out.items().resize(t.length);
       for (uint32_t i = 0; i < t.length; ++i)
@@ -421,7 +508,7 @@ bool load(Cx& cx, uint64_t ptr, const RType& t, Value& out) {
       return true;
     }
     case TK::Record: case TK::Tuple: {
-      out = make_record_value(t);
+      if (!lift_record_value(cx, t, out)) return false;
       for (size_t i = 0; i < t.elems.size(); ++i)
         if (!load(cx, ptr + t.offsets[i], *t.elems[i], out.items()[i])) return false;
       return true;
@@ -431,6 +518,7 @@ bool load(Cx& cx, uint64_t ptr, const RType& t, Value& out) {
       if (index >= t.elems.size()) return cx.fail("invalid variant discriminant " + std::to_string(index));
       load_variant_payload(t, index, out);
       if (const auto& c = t.elems[index]) {
+        if (!cx.charge(sizeof(Value))) return false;
         out.items().emplace_back();
         return load(cx, ptr + t.payload_offset, *c, out.items()[0]);
       }
@@ -447,15 +535,20 @@ bool load(Cx& cx, uint64_t ptr, const RType& t, Value& out) {
 bool store_list_into_range(Cx& cx, const Value& v, const RType& t, uint32_t& begin) {
   if (!check_kind(cx, t, v)) return false;
   const RType& e = *t.elems[0];
-  const uint64_t bytes = uint64_t{v.items().size()} * e.size;
+  const uint64_t bytes = uint64_t{v.list_size()} * e.size;
   if (bytes > kMaxListByteLength) return cx.fail("list too long");
+  if (v.packed() && (!packable(e.kind) || v.elem_kind() != value_kind(e.kind)))
+    return packed_mismatch(cx, e, v);
   if (!alloc(cx, e.align, bytes, begin)) return false;
+  if (v.packed()) return store_packed(cx, v, e, begin);
   for (size_t i = 0; i < v.items().size(); ++i)
     if (!store(cx, v.items()[i], e, begin + i * e.size)) return false;
   return true;
 }
 
 bool store(Cx& cx, const Value& v, const RType& t, uint64_t ptr) {
+  const Nest nest(cx);
+  if (!nest.ok) return too_deep(cx);
   switch (t.kind) {
     case TK::Bool:
       if (!check_kind(cx, t, v)) return false;
@@ -490,12 +583,17 @@ bool store(Cx& cx, const Value& v, const RType& t, uint64_t ptr) {
       uint32_t begin = 0;
       if (!store_list_into_range(cx, v, t, begin)) return false;
       write_int(cx.mem() + ptr, begin, 4);
-      write_int(cx.mem() + ptr + 4, v.items().size(), 4);
+      write_int(cx.mem() + ptr + 4, v.list_size(), 4);
       return true;
     }
     case TK::FixedList: {
       if (!check_kind(cx, t, v)) return false;
-      if (v.items().size() != t.length) return cx.fail("fixed-length list of the wrong length");
+      if (v.list_size() != t.length) return cx.fail("fixed-length list of the wrong length");
+      if (v.packed()) {
+        if (!packable(t.elems[0]->kind) || v.elem_kind() != value_kind(t.elems[0]->kind))
+          return packed_mismatch(cx, *t.elems[0], v);
+        return store_packed(cx, v, *t.elems[0], ptr);
+      }
       for (uint32_t i = 0; i < t.length; ++i)
         if (!store(cx, v.items()[i], *t.elems[0], ptr + uint64_t{i} * t.elems[0]->size)) return false;
       return true;
@@ -545,6 +643,8 @@ struct FlatIn {
 };
 
 bool lift_flat(Cx& cx, FlatIn& in, const RType& t, Value& out) {
+  const Nest nest(cx);
+  if (!nest.ok) return too_deep(cx);
   switch (t.kind) {
     case TK::Bool: out = Value::boolean(in.next() != 0); return true;
     case TK::S8: case TK::U8: case TK::S16: case TK::U16: case TK::S32: case TK::U32:
@@ -562,14 +662,28 @@ bool lift_flat(Cx& cx, FlatIn& in, const RType& t, Value& out) {
       const uint64_t ptr = in.next();
       return load_list_from_range(cx, ptr, in.next(), *t.elems[0], out);
     }
-    case TK::FixedList:
+    case TK::FixedList: {
+      const RType& e = *t.elems[0];
+      if (packable(e.kind)) {  // each element from its own flat value, then packed
+        if (!cx.charge(uint64_t{t.length} * e.size)) return false;
+        std::string raw(uint64_t{t.length} * e.size, '\0');
+        for (uint32_t i = 0; i < t.length; ++i) {
+          Value x;
+          if (!lift_flat(cx, in, e, x)) return false;
+          write_int(reinterpret_cast<uint8_t*>(raw.data()) + uint64_t{i} * e.size, x.as_u64(), e.size);
+        }
+        out = Value::packed_list(value_kind(e.kind), std::move(raw));
+        return true;
+      }
+      if (!cx.charge(uint64_t{t.length} * sizeof(Value))) return false;
       out = Value::list({});
       out.items().resize(t.length);
       for (uint32_t i = 0; i < t.length; ++i)
-        if (!lift_flat(cx, in, *t.elems[0], out.items()[i])) return false;
+        if (!lift_flat(cx, in, e, out.items()[i])) return false;
       return true;
+    }
     case TK::Record: case TK::Tuple:
-      out = make_record_value(t);
+      if (!lift_record_value(cx, t, out)) return false;
       for (size_t i = 0; i < t.elems.size(); ++i)
         if (!lift_flat(cx, in, *t.elems[i], out.items()[i])) return false;
       return true;
@@ -593,6 +707,7 @@ bool lift_flat(Cx& cx, FlatIn& in, const RType& t, Value& out) {
           tmp[j] = x;
         }
         FlatIn sub{tmp, 0};
+        if (!cx.charge(sizeof(Value))) return false;
         out.items().emplace_back();
         if (!lift_flat(cx, sub, *c, out.items()[0])) return false;
       }
@@ -614,6 +729,8 @@ engine::Value flat_of(wasm::ValType t, uint64_t bits) {
 }
 
 bool lower_flat(Cx& cx, const Value& v, const RType& t, std::vector<engine::Value>& out) {
+  const Nest nest(cx);
+  if (!nest.ok) return too_deep(cx);
   switch (t.kind) {
     case TK::Bool:
       if (!check_kind(cx, t, v)) return false;
@@ -651,14 +768,17 @@ bool lower_flat(Cx& cx, const Value& v, const RType& t, std::vector<engine::Valu
       uint32_t begin = 0;
       if (!store_list_into_range(cx, v, t, begin)) return false;
       out.push_back(flat_of(wasm::kI32, begin));
-      out.push_back(flat_of(wasm::kI32, v.items().size()));
+      out.push_back(flat_of(wasm::kI32, v.list_size()));
       return true;
     }
     case TK::FixedList:
       if (!check_kind(cx, t, v)) return false;
-      if (v.items().size() != t.length) return cx.fail("fixed-length list of the wrong length");
-      for (const auto& e : v.items())
-        if (!lower_flat(cx, e, *t.elems[0], out)) return false;
+      if (v.list_size() != t.length) return cx.fail("fixed-length list of the wrong length");
+      for (size_t i = 0; i < t.length; ++i) {
+        if (v.packed() ? !lower_flat(cx, v.element(i), *t.elems[0], out)
+                       : !lower_flat(cx, v.items()[i], *t.elems[0], out))
+          return false;
+      }
       return true;
     case TK::Record: case TK::Tuple:
       if (!check_kind(cx, t, v)) return false;
@@ -755,6 +875,16 @@ bool Cx::reallocate(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_
   if (res.size() != 1 || res[0].type != wasm::kI32) return fail("realloc returned the wrong type");
   ptr = res[0].i32;
   return true;
+}
+
+bool Cx::charge(uint64_t bytes) {
+  if (bytes <= budget) {
+    budget -= bytes;
+    return true;
+  }
+  return fail("the call lifts more than its budget of host memory for values (" +
+              std::to_string(inst->store->engine().config().max_lift_bytes) +
+              " bytes; engine Config::max_lift_bytes)");
 }
 
 bool Cx::check_range(uint64_t ptr, uint64_t len, uint32_t align, const char* what) {

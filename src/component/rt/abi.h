@@ -13,6 +13,10 @@
 
 namespace rill::component::rt {
 
+/// Lifting and lowering recurse along the value's type; types nest at most this deep (the
+/// validator refuses deeper ones), and this bound holds even for types made another way.
+inline constexpr uint32_t kMaxValueDepth = 256;
+
 /// definitions.py LiftLowerContext.
 struct Cx {
   const CanonOpts& opts;
@@ -20,11 +24,18 @@ struct Cx {
   CallTask* task = nullptr;      ///< callee side: the scope borrows are lowered into
   LendScope* lenders = nullptr;  ///< caller side: handles lent while the call runs
   MaybeTrap trap;
+  /// Host bytes this call may still allocate for lifted values (strings, list buffers, Values):
+  /// a guest cannot make the host allocate more than this per call, however its lists and
+  /// strings alias one another. Set from engine::Config::max_lift_bytes.
+  uint64_t budget = UINT64_MAX;
+  uint32_t depth = 0;  ///< current nesting of lift/lower (kMaxValueDepth)
 
   bool fail(std::string msg) {
     if (!trap) trap = rt::trap(std::move(msg));
     return false;
   }
+  /// Takes {bytes} from the budget, or traps when it would be overdrawn.
+  bool charge(uint64_t bytes);
   /// LiftLowerContext.reallocate: calls the realloc option with may_leave cleared.
   bool reallocate(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size,
                   uint32_t& ptr);

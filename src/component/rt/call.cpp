@@ -133,6 +133,7 @@ MaybeTrap LiftedFunc::call(ComponentInstanceRt* caller, const ArgsFn& on_start,
   CallTask task{inst, 0, {0, 0}, nullptr};
   TaskScope scope(&task);
   Cx cx{opts, inst, &task, nullptr, std::nullopt};
+  cx.budget = inst->store->engine().config().max_lift_bytes;
   std::vector<Value> storage;
   std::span<const Value> args;
   if (MaybeTrap t = on_start(storage, args)) return t;
@@ -198,6 +199,7 @@ MaybeTrap call_lowered(const FuncPtr& callee, const CanonOpts& opts, ComponentIn
   if (ft.async || opts.async) return trap("async calls are not supported yet");
   LendScope lenders;
   Cx cx{opts, inst, nullptr, &lenders, std::nullopt};
+  cx.budget = inst->store->engine().config().max_lift_bytes;
   size_t pos = 0;
   auto on_start = [&](std::vector<Value>& vals, std::span<const Value>& out) -> MaybeTrap {
     if (!lift_flat_values(cx, kMaxFlatParams, args, pos, ft.params, ft.params_tuple, vals))

@@ -150,8 +150,8 @@ bool call_host(ExecState& es, Function* fn, Slot* args, Instance* caller) {
   sigjmp_buf* saved_jmp = signals::tl_fault_jmp;
   signals::tl_fault_jmp = nullptr;
   Caller c{*es.store, caller};
-  std::optional<Trap> trap = fn->host(c, std::span<const Value>(params, type.params.size()),
-                                      std::span<Value>(results, type.results.size()));
+  std::optional<Trap> trap = invoke_host(fn->host, c, std::span<const Value>(params, type.params.size()),
+                                         std::span<Value>(results, type.results.size()));
   signals::tl_fault_jmp = saved_jmp;
   if (trap) {
     es.pending_trap = std::move(trap);

@@ -38,11 +38,7 @@ TrapOr<Value> random_bytes(uint64_t len) {
       return Trap::host("wasi:random: getrandom failed");
     got += static_cast<size_t>(n);
   }
-  std::vector<Value> items;
-  items.reserve(buf.size());
-  for (uint8_t b : buf)
-    items.push_back(Value::u8(b));
-  return Value::list(std::move(items));
+  return Value::bytes(buf.data(), buf.size());
 }
 
 TrapOr<Value> random_u64() {

@@ -116,21 +116,15 @@ TrapOr<Value> read(Host&, Descriptor& d, std::span<const Value> a) {
   } while (n < 0 && errno == EINTR);
   if (n < 0)
     return fs_err(errno);
-  std::vector<Value> items;
-  items.reserve(static_cast<size_t>(n));
-  for (ssize_t i = 0; i < n; ++i)
-    items.push_back(Value::u8(buf[static_cast<size_t>(i)]));
   bool eof = n == 0 && !buf.empty();
-  return Value::ok(Value::tuple({Value::list(std::move(items)), Value::boolean(eof)}));
+  return Value::ok(Value::tuple({Value::bytes(buf.data(), static_cast<size_t>(n)), Value::boolean(eof)}));
 }
 
 TrapOr<Value> write(Host&, Descriptor& d, std::span<const Value> a) {
   if (!d.write)
     return fs_err(EBADF);
-  std::vector<uint8_t> buf;
-  buf.reserve(a[1].items().size());
-  for (const Value& b : a[1].items())
-    buf.push_back(static_cast<uint8_t>(b.as_u32()));
+  std::string scratch;
+  const std::string_view buf = list_bytes(a[1], scratch);
   ssize_t n;
   do {
     n = ::pwrite(d.fd.get(), buf.data(), buf.size(), static_cast<off_t>(a[2].as_u64()));

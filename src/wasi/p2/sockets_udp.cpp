@@ -179,11 +179,7 @@ TrapOr<Value> receive(Host&, DatagramStream& d, std::span<const Value> a) {
         break;
       return net_err(errno == ECONNRESET ? "remote-unreachable" : net_error_label(errno));
     }
-    std::vector<Value> data;
-    data.reserve(static_cast<size_t>(n));
-    for (ssize_t i = 0; i < n; ++i)
-      data.push_back(Value::u8(buf[static_cast<size_t>(i)]));
-    out.push_back(Value::record({{"data", Value::list(std::move(data))},
+    out.push_back(Value::record({{"data", Value::bytes(buf.data(), static_cast<size_t>(n))},
                                  {"remote-address", socket_address_value(reinterpret_cast<sockaddr*>(&from))}}));
   }
   return Value::ok(Value::list(std::move(out)));
@@ -207,10 +203,8 @@ bool same_address(const SockAddr& a, const sockaddr_storage& b) {
 
 /// Send one datagram {g} (an outgoing-datagram record): 0, or the error-code label.
 const char* send_one(Host& h, DatagramStream& d, const Value& g) {
-  std::vector<uint8_t> data;
-  data.reserve(g.items()[0].items().size());
-  for (const Value& b : g.items()[0].items())
-    data.push_back(static_cast<uint8_t>(b.as_u32()));
+  std::string scratch;
+  const std::string_view data = list_bytes(g.items()[0], scratch);
   const Value& remote = g.items()[1];
   std::optional<SockAddr> to;
   if (remote.is_some()) {

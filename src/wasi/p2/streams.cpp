@@ -26,21 +26,6 @@ constexpr uint64_t kMaxRead = 1 << 20;
 /// What check-write permits at once; writes themselves are done in full.
 constexpr uint64_t kWritePermit = 1 << 20;
 
-std::vector<uint8_t> bytes_of(const Value& list) {
-  std::vector<uint8_t> out;
-  out.reserve(list.items().size());
-  for (const Value& b : list.items())
-    out.push_back(static_cast<uint8_t>(b.as_u32()));
-  return out;
-}
-
-Value list_of(const uint8_t* data, size_t n) {
-  std::vector<Value> items;
-  items.reserve(n);
-  for (size_t i = 0; i < n; ++i)
-    items.push_back(Value::u8(data[i]));
-  return Value::list(std::move(items));
-}
 
 /// Read up to {len} bytes; without {block} a pipe or tty that has nothing yet gives 0 bytes.
 /// Returns the byte count, -1 at end of stream (closed), or -2 with {err} set.
@@ -192,14 +177,14 @@ TrapOr<Value> do_read(Host& h, uint32_t rep, uint64_t len, bool block) {
     return stream_closed();
   if (n == -2)
     return stream_failed(h, err);
-  return Value::ok(list_of(buf.data(), static_cast<size_t>(n)));
+  return Value::ok(Value::bytes(buf.data(), static_cast<size_t>(n)));
 }
 
 TrapOr<Value> do_skip(Host& h, uint32_t rep, uint64_t len, bool block) {
   auto r = do_read(h, rep, len, block);
   if (!r || r->is_err())
     return r;
-  return Value::ok(Value::u64(r->payload()->items().size()));
+  return Value::ok(Value::u64(r->payload()->list_size()));
 }
 
 TrapOr<Value> do_write_zeroes(Host& h, uint32_t rep, uint64_t len, bool flush) {
@@ -221,8 +206,9 @@ TrapOr<Value> do_splice(Host& h, uint32_t rep, uint32_t src, uint64_t len, bool 
   auto r = do_read(h, src, std::min(len, kWritePermit), block);
   if (!r || r->is_err())
     return r;
-  std::vector<uint8_t> data = bytes_of(*r->payload());
-  auto w = do_write(h, rep, data.data(), data.size(), block);
+  std::string scratch;
+  const std::string_view data = list_bytes(*r->payload(), scratch);
+  auto w = do_write(h, rep, reinterpret_cast<const uint8_t*>(data.data()), data.size(), block);
   if (!w || w->is_err())
     return w;
   return Value::ok(Value::u64(data.size()));
@@ -262,8 +248,10 @@ void add_output(ComponentLinker::Instance& s, const HostPtr& h) {
                            "[method]output-stream.blocking-write-zeroes-and-flush"};
   for (int block = 0; block < 2; ++block) {
     define(s, kWrite[block], [h, block](std::span<const Value> a) {
-      std::vector<uint8_t> data = bytes_of(a[1]);
-      return do_write(*h, rep_of(a[0]), data.data(), data.size(), block != 0);
+      std::string scratch;
+      const std::string_view data = list_bytes(a[1], scratch);
+      return do_write(*h, rep_of(a[0]), reinterpret_cast<const uint8_t*>(data.data()), data.size(),
+                      block != 0);
     });
     define(s, kFlush[block], [h, block](std::span<const Value> a) {
       return do_flush(*h, rep_of(a[0]), block != 0);
