@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "rill/base/escape.h"
 #include "rill/rill.h"
 #include "rill/wasi.h"
 
@@ -22,7 +23,7 @@ extern char** environ;
 namespace rill::cli {
 
 void run_fail(const std::string& msg) {
-  std::fprintf(stderr, "rill run: %s\n", msg.c_str());
+  std::fprintf(stderr, "rill run: %s\n", terminal_safe(msg).c_str());
 }
 
 std::vector<std::string> guest_env(const RunFlags& f) {
@@ -138,7 +139,7 @@ std::string format(const Val& v) {
 int invoke(const Instance& instance, const RunFlags& f) {
   auto func = instance.func(f.invoke);
   if (!func) {
-    run_fail("unknown export: function \"" + f.invoke + "\"");
+    run_fail("unknown export: function \"" + escape_name(f.invoke) + "\"");
     return 1;
   }
   FuncType type = func->type();

@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 
+#include "rill/base/escape.h"
 #include "rill/component/names.h"
 #include "rill/component/validate_internal.h"
 
@@ -27,12 +28,12 @@ class LabelChecker {
   Result<void> add(const std::string& label) {
     if (label.empty()) return error_at(offset_, std::string(what_) + " name cannot be empty");
     if (!is_label(label)) {
-      return error_at(offset_, std::string(what_) + " name `" + label + "` is not in kebab case");
+      return error_at(offset_, std::string(what_) + " name `" + escape_name(label) + "` is not in kebab case");
     }
     auto [it, fresh] = seen_.emplace(lower(label), label);
     if (!fresh) {
-      return error_at(offset_, std::string(what_) + " name `" + label +
-                                   "` conflicts with previous " + prev_ + " name `" + it->second +
+      return error_at(offset_, std::string(what_) + " name `" + escape_name(label) +
+                                   "` conflicts with previous " + prev_ + " name `" + escape_name(it->second) +
                                    "`");
     }
     return {};
@@ -407,12 +408,12 @@ Result<CoreTypeEntry> check_module_type(const ModuleType& mt, const Scope& scope
       RILL_TRY(CoreExportInfo type, core_extern(imp->type, types, d.offset));
       const std::string both = imp->module + ":" + imp->name;
       if (!import_names.insert(both).second)
-        return error_at(d.offset, "duplicate import name `" + both + "`");
+        return error_at(d.offset, "duplicate import name `" + escape_name(both) + "`");
       info->imports.push_back({imp->module, imp->name, std::move(type)});
     } else if (const auto* exp = std::get_if<CoreExportDecl>(&d.decl)) {
       RILL_TRY(CoreExportInfo type, core_extern(exp->type, types, d.offset));
       if (!info->exports.emplace(exp->name, std::move(type)).second)
-        return error_at(d.offset, "export name `" + exp->name + "` already defined");
+        return error_at(d.offset, "export name `" + escape_name(exp->name) + "` already defined");
     } else if (const auto* ct = std::get_if<CoreType>(&d.decl)) {
       if (std::holds_alternative<ModuleType>(ct->type))
         return error_at(d.offset, "module types cannot be nested in module types");
