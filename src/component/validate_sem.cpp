@@ -388,6 +388,22 @@ bool sem_is_nominal(const SemPtr& t) {
 bool sem_has_nominal(const SemPtr& t) { return t && t->has_nominal; }
 
 SemPtr sem_finish(std::shared_ptr<SemType> t) {
+  const bool leaf = t->kind == SemKind::Prim || t->kind == SemKind::Own ||
+                    t->kind == SemKind::Borrow || t->kind == SemKind::Resource ||
+                    t->kind == SemKind::Unknown;
+  uint32_t deepest = 0;
+  uint64_t size = 1;
+  auto part = [&](const SemPtr& p) {
+    if (!p) return;
+    deepest = std::max(deepest, p->depth);
+    size = std::min(size + p->size, kMaxTypeSize + 1);
+  };
+  for (const SemPtr& e : t->elems) part(e);
+  part(t->result);
+  for (const auto& [name, e] : t->imports) part(e.type);
+  for (const auto& [name, e] : t->exports) part(e.type);
+  t->depth = leaf ? 0 : std::min(deepest, kMaxTypeDepth) + 1;
+  t->size = size;
   auto any = [](const SemExterns& es) {
     return std::any_of(es.begin(), es.end(), [](const auto& e) { return sem_has_nominal(e.second.type); });
   };
@@ -396,6 +412,20 @@ SemPtr sem_finish(std::shared_ptr<SemType> t) {
                    std::any_of(t->elems.begin(), t->elems.end(), sem_has_nominal) ||
                    any(t->imports) || any(t->exports);
   return t;
+}
+
+std::optional<std::string> sem_limit_error(const SemPtr& t) {
+  if (!t) return std::nullopt;
+  const bool value = t->kind != SemKind::Func && t->kind != SemKind::Instance &&
+                     t->kind != SemKind::Component;
+  if (t->depth > (value ? kMaxValueTypeDepth : kMaxTypeDepth)) {
+    return "type nesting is too deep (" + std::string(value ? "a value type" : "a type") +
+           " may nest at most " + std::to_string(value ? kMaxValueTypeDepth : kMaxTypeDepth) +
+           " levels)";
+  }
+  if (t->size > kMaxTypeSize)
+    return "effective type size exceeds the limit of " + std::to_string(kMaxTypeSize);
+  return std::nullopt;
 }
 
 }  // namespace rill::component::detail

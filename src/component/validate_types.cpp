@@ -163,39 +163,48 @@ Result<Resources> check_func_type(const FuncType& ft, const Scope& scope, uint64
   return res;
 }
 
+/// One declaration of a component or instance type.
+Result<void> check_type_decl(const TypeDecl& d, Scope& inner) {
+  const uint64_t at = d.offset;
+  if (const auto* ct = std::get_if<CoreType>(&d.decl)) {
+    RILL_TRY(auto entries, validate_core_type(*ct, inner));
+    for (auto& e : entries) inner.core_types.push_back(std::move(e));
+  } else if (const auto* t = std::get_if<Type>(&d.decl)) {
+    RILL_TRY(TypeEntry e, validate_type(*t, inner, at));
+    inner.types.push_back(e);
+  } else if (const auto* a = std::get_if<Alias>(&d.decl)) {
+    const bool type_sort = a->sort.kind == SortKind::Type ||
+                           (a->sort.kind == SortKind::Core && a->sort.core == CoreSort::Type);
+    if (a->kind == AliasKind::Outer && !type_sort)
+      return error_at(at, "outer aliases in type declarations may only refer to types");
+    if (a->kind == AliasKind::Export && a->sort.kind != SortKind::Type &&
+        a->sort.kind != SortKind::Instance)
+      return error_at(at, "export aliases in type declarations may only refer to types or instances");
+    RILL_CHECK_OK(validate_alias(*a, inner, at));
+  } else {
+    const auto& e = std::get<ExternDecl>(d.decl);
+    const bool is_import = d.kind == TypeDecl::Kind::Import;
+    RILL_TRY(ExternInfo info, check_extern_type(e.type, inner, at));
+    RILL_CHECK_OK(check_name(e.name, info, is_import, inner, at));
+    RILL_CHECK_OK(check_visible(inner, extern_worst(e.type, inner), e.type.kind, is_import, at));
+    push_extern(e.type, inner, is_import);
+    if (e.type.kind == ExternKind::Type) name_resource(e.name, inner, is_import);
+    info.sem = last_item(inner, e.type.kind);
+    if (is_import) {
+      inner.imports.emplace_back(e.name.name, info);
+    } else {
+      inner.exports.emplace(e.name.name, info);
+    }
+  }
+  return {};
+}
+
 Result<void> check_type_decls(const std::vector<TypeDecl>& decls, Scope& inner) {
   for (const TypeDecl& d : decls) {
     const uint64_t at = d.offset;
-    if (const auto* ct = std::get_if<CoreType>(&d.decl)) {
-      RILL_TRY(auto entries, validate_core_type(*ct, inner));
-      for (auto& e : entries) inner.core_types.push_back(std::move(e));
-    } else if (const auto* t = std::get_if<Type>(&d.decl)) {
-      RILL_TRY(TypeEntry e, validate_type(*t, inner, at));
-      inner.types.push_back(e);
-    } else if (const auto* a = std::get_if<Alias>(&d.decl)) {
-      const bool type_sort = a->sort.kind == SortKind::Type ||
-                             (a->sort.kind == SortKind::Core && a->sort.core == CoreSort::Type);
-      if (a->kind == AliasKind::Outer && !type_sort)
-        return error_at(at, "outer aliases in type declarations may only refer to types");
-      if (a->kind == AliasKind::Export && a->sort.kind != SortKind::Type &&
-          a->sort.kind != SortKind::Instance)
-        return error_at(at, "export aliases in type declarations may only refer to types or instances");
-      RILL_CHECK_OK(validate_alias(*a, inner, at));
-    } else {
-      const auto& e = std::get<ExternDecl>(d.decl);
-      const bool is_import = d.kind == TypeDecl::Kind::Import;
-      RILL_TRY(ExternInfo info, check_extern_type(e.type, inner, at));
-      RILL_CHECK_OK(check_name(e.name, info, is_import, inner, at));
-      RILL_CHECK_OK(check_visible(inner, extern_worst(e.type, inner), e.type.kind, is_import, at));
-      push_extern(e.type, inner, is_import);
-      if (e.type.kind == ExternKind::Type) name_resource(e.name, inner, is_import);
-      info.sem = last_item(inner, e.type.kind);
-      if (is_import) {
-        inner.imports.emplace_back(e.name.name, info);
-      } else {
-        inner.exports.emplace(e.name.name, info);
-      }
-    }
+    const ItemCounts before = item_counts(inner);
+    RILL_CHECK_OK(check_type_decl(d, inner));
+    RILL_CHECK_OK(check_new_items(inner, before, at));
   }
   return {};
 }

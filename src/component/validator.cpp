@@ -730,7 +730,11 @@ Result<void> validate_definition(const Definition& d, Scope& scope) {
 }
 
 Result<void> validate_body(const Component& c, Scope& scope) {
-  for (const Definition& d : c.defs) RILL_CHECK_OK(validate_definition(d, scope));
+  for (const Definition& d : c.defs) {
+    const ItemCounts before = item_counts(scope);
+    RILL_CHECK_OK(validate_definition(d, scope));
+    RILL_CHECK_OK(check_new_items(scope, before, d.offset));
+  }
   return {};
 }
 
