@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "api_internal.h"
+#include "rill/base/escape.h"
 
 namespace rill {
 
@@ -61,8 +62,8 @@ std::string Trap::backtrace() const {
       s += "\n";
     s += "  " + std::to_string(i) + ": ";
     if (!f.module_name.empty())
-      s += f.module_name + "!";
-    s += f.func_name.empty() ? "<unnamed>" : f.func_name;
+      s += escape_name(f.module_name) + "!";
+    s += f.func_name.empty() ? "<unnamed>" : escape_name(f.func_name);
     s += " (func " + std::to_string(f.func_index) + ")";
   }
   return s;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "api_internal.h"
+#include "rill/base/escape.h"
 #include "rill/wasm/decoder.h"
 
 namespace rill {
@@ -40,7 +41,7 @@ std::string describe(const wasm::Module& m, const wasm::Import& imp) {
 }
 
 std::string import_name(const wasm::Import& imp) {
-  return imp.module + "::" + imp.name;
+  return escape_name(imp.module) + "::" + escape_name(imp.name);
 }
 
 /// A host function that writes zeros to all its results (Linker::define_stubs).

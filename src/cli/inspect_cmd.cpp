@@ -5,6 +5,7 @@
 #include <cinttypes>
 #include <span>
 
+#include "rill/base/escape.h"
 #include "rill/cli/json_util.h"
 #include "rill/component/decoder.h"
 #include "rill/component/validator.h"
@@ -65,7 +66,7 @@ std::string import_type(const wasm::Module& m, const wasm::Import& imp) {
 }
 
 void print_error(std::FILE* err, const std::string& path, const Error& e) {
-  std::fprintf(err, "rill inspect: %s: %s\n", path.c_str(), e.to_string().c_str());
+  std::fprintf(err, "rill inspect: %s: %s\n", path.c_str(), terminal_safe(e.to_string()).c_str());
 }
 
 }  // namespace
@@ -73,10 +74,10 @@ void print_error(std::FILE* err, const std::string& path, const Error& e) {
 std::string describe_core_module(const wasm::Module& m) {
   std::string out;
   for (const wasm::Import& imp : m.imports) {
-    out += "import " + imp.module + "::" + imp.name + ": " + import_type(m, imp) + "\n";
+    out += "import " + escape_name(imp.module) + "::" + escape_name(imp.name) + ": " + import_type(m, imp) + "\n";
   }
   for (const wasm::Export& e : m.exports) {
-    out += "export " + e.name + ": " + export_type(m, e) + "\n";
+    out += "export " + escape_name(e.name) + ": " + export_type(m, e) + "\n";
   }
   return out;
 }
@@ -121,7 +122,7 @@ int inspect_file(const std::string& path, std::FILE* out, std::FILE* err) {
     print_error(err, path, wit.error());
     return 1;
   }
-  std::fputs(wit->c_str(), out);
+  std::fputs(terminal_safe(*wit).c_str(), out);
   return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "rill/base/escape.h"
 #include "rill/rill.h"
 #include "rill/wasi.h"
 
@@ -22,7 +23,7 @@ extern char** environ;
 namespace rill::cli {
 
 void run_fail(const std::string& msg) {
-  std::fprintf(stderr, "rill run: %s\n", msg.c_str());
+  std::fprintf(stderr, "rill run: %s\n", terminal_safe(msg).c_str());
 }
 
 std::vector<std::string> guest_env(const RunFlags& f) {
@@ -64,8 +65,16 @@ Result<wasi::p2::NetPolicy> guest_net_policy(const RunFlags& f) {
 }
 
 int trap_status(const Trap& trap) {
-  if (trap.kind == TrapKind::Exit)
-    return trap.exit_code;
+  if (trap.kind == TrapKind::Exit) {
+    // WASI reserves 126 and up (126/127: the shell's "cannot run", 128+n: killed by signal n), so
+    // a guest can neither look killed (134 is what a trap gives) nor exit 0 by wrapping at 256.
+    const auto code = static_cast<uint32_t>(trap.exit_code);
+    if (code < kMaxGuestExitCode)
+      return static_cast<int>(code);
+    run_fail("guest exited with code " + std::to_string(code) + ", outside [0, " +
+             std::to_string(kMaxGuestExitCode) + ")");
+    return 1;
+  }
   std::string text = trap.to_string();
   while (!text.empty() && text.back() == '\n')
     text.pop_back();
@@ -138,7 +147,7 @@ std::string format(const Val& v) {
 int invoke(const Instance& instance, const RunFlags& f) {
   auto func = instance.func(f.invoke);
   if (!func) {
-    run_fail("unknown export: function \"" + f.invoke + "\"");
+    run_fail("unknown export: function \"" + escape_name(f.invoke) + "\"");
     return 1;
   }
   FuncType type = func->type();

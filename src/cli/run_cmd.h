@@ -3,6 +3,7 @@
 // component (wasi:cli/run) with the host from src/wasi/p2. Flag parsing is in main.cpp.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,9 @@ namespace rill::cli {
 
 /// Exit status for a guest that trapped (what an abort gives a native program).
 inline constexpr int kTrapExitStatus = 134;
+/// Guest exit codes must be below this (WASI's range, as Wasmtime enforces it); any other code
+/// is reported as an error and `rill run` exits 1.
+inline constexpr uint32_t kMaxGuestExitCode = 126;
 
 /// What `rill run` was asked to do.
 struct RunFlags {
@@ -37,13 +41,14 @@ struct RunFlags {
   bool allow_dns = false;
 };
 
-/// Run {flags}; returns the process exit status (the guest's proc_exit code, 0 when _start
-/// returns, kTrapExitStatus on a trap, 1 when the module cannot be loaded or linked).
+/// Run {flags}; returns the process exit status (the guest's proc_exit code when below
+/// kMaxGuestExitCode, 0 when _start returns, kTrapExitStatus on a trap, 1 when the module cannot
+/// be loaded or linked or the exit code is out of range).
 /// A component file is handed to run_component.
 int run_module(const RunFlags& flags);
 
 /// Run the component {flags.file}'s wasi:cli/run export: 0 for ok, 1 for err or a load/link
-/// failure, the code of wasi:cli/exit, kTrapExitStatus on a trap.
+/// failure, the code of wasi:cli/exit (as trap_status checks it), kTrapExitStatus on a trap.
 int run_component(const RunFlags& flags);
 
 /// Whether {path} starts with a component preamble (layer 1) rather than a core module's.
@@ -57,8 +62,8 @@ std::vector<wasi::p1::Preopen> guest_preopens(const RunFlags& f);
 /// The --allow-net, --allow-ip and --allow-dns flags as a network policy; an Error names a
 /// CIDR that does not parse.
 Result<wasi::p2::NetPolicy> guest_net_policy(const RunFlags& f);
-/// A trap's exit status: its code for an Exit trap, else the report on stderr and
-/// kTrapExitStatus.
+/// A trap's exit status: its code for an Exit trap (a code outside [0, kMaxGuestExitCode) is
+/// reported on stderr and gives 1), else the report on stderr and kTrapExitStatus.
 int trap_status(const Trap& trap);
 
 }  // namespace rill::cli

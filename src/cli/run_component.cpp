@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rill/base/escape.h"
 #include "rill/cli/run_cmd.h"
 #include "rill/component.h"
 #include "rill/wasi_p2.h"
@@ -36,8 +37,8 @@ int invoke(const ComponentInstance& instance, const RunFlags& f) {
   if (!func) {
     std::string known;
     for (const std::string& e : instance.exports())
-      known += (known.empty() ? "" : ", ") + e;
-    run_fail("unknown export: function \"" + name + "\" (exports: " + known + ")");
+      known += (known.empty() ? "" : ", ") + escape_name(e);
+    run_fail("unknown export: function \"" + escape_name(name) + "\" (exports: " + known + ")");
     return 1;
   }
   auto args = func->parse_args(std::string_view(call).substr(open + 1, call.size() - open - 2));

@@ -1,6 +1,7 @@
 // Import/export name grammar (Explainer.md "Import and Export Definitions") and the
 // strongly-unique canonical form ("Name Uniqueness"). Messages follow the reference validator's.
 #include "rill/component/names.h"
+#include "rill/base/escape.h"
 
 #include <utility>
 
@@ -74,7 +75,7 @@ bool is_semver_ids(std::string_view s, bool prerelease) {
 }
 
 Error name_error(std::string_view s, const char* what, uint64_t offset) {
-  return Error{"`" + std::string(s) + "` " + what, offset};
+  return Error{"`" + escape_name(s) + "` " + what, offset};
 }
 
 Result<void> check_label(std::string_view label, uint64_t offset) {

@@ -291,6 +291,17 @@ Vis sem_children_vis(const SemPtr& t, const Scope& scope);
 /// Records that the type {t} (or, for an instance, each type it exports) has a name of {vis} in {scope}.
 void name_sem(const SemPtr& t, Vis vis, Scope& scope);
 
+/// How many items each component-level index space holds (to find what a definition added).
+struct ItemCounts {
+  size_t types = 0, funcs = 0, instances = 0, components = 0;
+};
+ItemCounts item_counts(const Scope& scope);
+/// The items added to {scope} since {before}: their resolved types must be within the limits
+/// of validate_sem.h (nesting depth, effective size), else an error at {offset}. Called after
+/// each definition and declaration, so no resolved type is ever more than one level past a
+/// limit, and nothing walks one recursively before it is rejected.
+Result<void> check_new_items(const Scope& scope, const ItemCounts& before, uint64_t offset);
+
 // validate_canon.cpp
 /// Validates a canonical definition and adds what it defines to {scope}.
 Result<void> validate_canon(const Canon& c, Scope& scope, uint64_t offset);

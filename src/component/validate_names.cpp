@@ -3,6 +3,7 @@
 // uniqueness within a component, component type or instance type.
 #include <string>
 
+#include "rill/base/escape.h"
 #include "rill/component/names.h"
 #include "rill/component/validate_internal.h"
 
@@ -23,7 +24,7 @@ Result<void> check_attributes(const ExternName& n, const ParsedName& parsed, Ext
     if (info.kind != ExternKind::Instance)
       return error_at(offset, "only instances can have an `implements` attribute");
     if (parsed.kind != NameKind::Label) {
-      return error_at(offset, "name `" + n.name + "` is not valid with `implements`");
+      return error_at(offset, "name `" + escape_name(n.name) + "` is not valid with `implements`");
     }
     auto in = parse_interface_name(a.value, a.offset);
     if (!in) return std::move(in).error();
@@ -64,7 +65,7 @@ Result<void> check_resource_label(const TypeEntry* e, std::string_view label, co
   if (it == labels.end())
     return error_at(offset, "resource used in function does not have a name in this context");
   if (it->second != label) {
-    return error_at(offset, "function does not match expected resource name `" + it->second +
+    return error_at(offset, "function does not match expected resource name `" + escape_name(it->second) +
                                 "`");
   }
   return {};
@@ -100,7 +101,7 @@ Result<void> check_annotated(const ParsedName& parsed, ExternInfo info, const Sc
                              const Labels& labels, const std::string& name, uint64_t offset) {
   if (parsed.kind == NameKind::Label || parsed.kind == NameKind::Interface) return {};
   if (info.kind != ExternKind::Func)
-    return error_at(offset, "name `" + name + "` is not a func");
+    return error_at(offset, "name `" + escape_name(name) + "` is not a func");
   if (parsed.kind == NameKind::Static) {
     if (!scope.resource_names.count(std::string(parsed.label)))
       return error_at(offset, "static resource name is not known in this context");
@@ -119,7 +120,7 @@ Result<void> check_name_syntax(const ExternName& n, ExternInfo info, uint64_t of
   if (!parsed) return std::move(parsed).error();
   // 🪺 nested namespaces and projections are a feature not enabled here (as in wasm-tools).
   if (parsed->kind == NameKind::Interface && parsed->interface.nested()) {
-    return error_at(n.offset, "`" + n.name + "` is not a valid extern name: nested namespaces "
+    return error_at(n.offset, "`" + escape_name(n.name) + "` is not a valid extern name: nested namespaces "
                               "and projections are not enabled");
   }
   return check_attributes(n, *parsed, info, offset);
@@ -135,8 +136,8 @@ Result<void> check_name(const ExternName& n, ExternInfo info, bool is_import, Sc
   auto& keys = is_import ? scope.import_keys : scope.export_keys;
   auto [it, fresh] = keys.emplace(strongly_unique_key(n.name), n.name);
   if (!fresh) {
-    return error_at(offset, std::string(is_import ? "import" : "export") + " name `" + n.name +
-                                "` conflicts with previous name `" + it->second + "`");
+    return error_at(offset, std::string(is_import ? "import" : "export") + " name `" + escape_name(n.name) +
+                                "` conflicts with previous name `" + escape_name(it->second) + "`");
   }
   return {};
 }

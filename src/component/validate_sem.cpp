@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "rill/base/escape.h"
 #include "rill/component/validate_internal.h"
 
 namespace rill::component::detail {
@@ -169,10 +170,10 @@ std::optional<std::string> members_mismatch(const SemType& w, const SemType& g, 
   const bool labeled = !w.labels.empty();
   for (size_t i = 0; i < w.elems.size(); ++i) {
     if (labeled && w.labels[i] != g.labels[i]) {
-      return std::string("expected ") + m.named + " `" + w.labels[i] + "`, found `" + g.labels[i] +
+      return std::string("expected ") + m.named + " `" + escape_name(w.labels[i]) + "`, found `" + escape_name(g.labels[i]) +
              "`";
     }
-    const std::string label = labeled ? "`" + w.labels[i] + "`" : std::to_string(i);
+    const std::string label = labeled ? "`" + escape_name(w.labels[i]) + "`" : std::to_string(i);
     const SemPtr& we = w.elems[i];
     const SemPtr& ge = g.elems[i];
     if (we && !ge) return "expected case " + label + " to have a type, found none";
@@ -191,9 +192,9 @@ std::optional<std::string> func_sem_mismatch(const SemType& w, const SemType& g)
   }
   for (size_t i = 0; i < w.elems.size(); ++i) {
     if (w.labels[i] != g.labels[i])
-      return "expected parameter named `" + w.labels[i] + "`, found `" + g.labels[i] + "`";
+      return "expected parameter named `" + escape_name(w.labels[i]) + "`, found `" + escape_name(g.labels[i]) + "`";
     if (auto m = sem_mismatch(w.elems[i], g.elems[i]))
-      return "type mismatch in function parameter `" + w.labels[i] + "`: " + *m;
+      return "type mismatch in function parameter `" + escape_name(w.labels[i]) + "`: " + *m;
   }
   // wasm-tools words these from the argument's side.
   if (w.result && !g.result) return "expected no result, found one";
@@ -209,9 +210,9 @@ std::optional<std::string> exports_mismatch(const SemExterns& want, const SemExt
                                             const char* where) {
   for (const auto& [name, we] : want) {
     const SemExtern* ge = find_extern(got, name);
-    if (!ge) return "missing expected export `" + name + "`";
+    if (!ge) return "missing expected export `" + escape_name(name) + "`";
     if (auto m = sem_extern_mismatch(we, *ge))
-      return std::string("type mismatch in ") + where + " `" + name + "`: " + *m;
+      return std::string("type mismatch in ") + where + " `" + escape_name(name) + "`: " + *m;
   }
   return std::nullopt;
 }
@@ -233,9 +234,9 @@ std::optional<std::string> component_mismatch(const SemType& w, const SemType& g
   const SemType& g = *renamed;
   for (const auto& [name, ge] : g.imports) {
     const SemExtern* we = find_extern(w.imports, name);
-    if (!we) return "missing expected import `" + name + "`";
+    if (!we) return "missing expected import `" + escape_name(name) + "`";
     if (auto m = sem_extern_mismatch(ge, *we))
-      return "type mismatch in import `" + name + "`: " + *m;
+      return "type mismatch in import `" + escape_name(name) + "`: " + *m;
   }
   return exports_mismatch(w.exports, g.exports, "export");
 }
@@ -353,21 +354,21 @@ std::optional<std::string> module_mismatch(const CoreModuleInfo& want, const Cor
     auto wi = std::find_if(want.imports.begin(), want.imports.end(), [&](const CoreImportInfo& i) {
       return i.module == gi.module && i.name == gi.name;
     });
-    if (wi == want.imports.end()) return "missing expected import `" + name + "`";
+    if (wi == want.imports.end()) return "missing expected import `" + escape_name(name) + "`";
     if (wi->type.sort != gi.type.sort)
-      return "type mismatch in import `" + name + "`: expected " + to_string(gi.type.sort) +
+      return "type mismatch in import `" + escape_name(name) + "`: expected " + to_string(gi.type.sort) +
              ", found " + to_string(wi->type.sort);
     if (auto m = core_mismatch(gi.type, wi->type))
-      return "type mismatch in import `" + name + "`: " + *m;
+      return "type mismatch in import `" + escape_name(name) + "`: " + *m;
   }
   for (const auto& [name, we] : want.exports) {
     auto ge = got.exports.find(name);
-    if (ge == got.exports.end()) return "missing expected export `" + name + "`";
+    if (ge == got.exports.end()) return "missing expected export `" + escape_name(name) + "`";
     if (ge->second.sort != we.sort) {
-      return "type mismatch in export `" + name + "`: expected " + to_string(we.sort) +
+      return "type mismatch in export `" + escape_name(name) + "`: expected " + to_string(we.sort) +
              ", found " + to_string(ge->second.sort);
     }
-    if (auto m = core_mismatch(we, ge->second)) return "type mismatch in export `" + name + "`: " + *m;
+    if (auto m = core_mismatch(we, ge->second)) return "type mismatch in export `" + escape_name(name) + "`: " + *m;
   }
   return std::nullopt;
 }
@@ -387,6 +388,22 @@ bool sem_is_nominal(const SemPtr& t) {
 bool sem_has_nominal(const SemPtr& t) { return t && t->has_nominal; }
 
 SemPtr sem_finish(std::shared_ptr<SemType> t) {
+  const bool leaf = t->kind == SemKind::Prim || t->kind == SemKind::Own ||
+                    t->kind == SemKind::Borrow || t->kind == SemKind::Resource ||
+                    t->kind == SemKind::Unknown;
+  uint32_t deepest = 0;
+  uint64_t size = 1;
+  auto part = [&](const SemPtr& p) {
+    if (!p) return;
+    deepest = std::max(deepest, p->depth);
+    size = std::min(size + p->size, kMaxTypeSize + 1);
+  };
+  for (const SemPtr& e : t->elems) part(e);
+  part(t->result);
+  for (const auto& [name, e] : t->imports) part(e.type);
+  for (const auto& [name, e] : t->exports) part(e.type);
+  t->depth = leaf ? 0 : std::min(deepest, kMaxTypeDepth) + 1;
+  t->size = size;
   auto any = [](const SemExterns& es) {
     return std::any_of(es.begin(), es.end(), [](const auto& e) { return sem_has_nominal(e.second.type); });
   };
@@ -395,6 +412,20 @@ SemPtr sem_finish(std::shared_ptr<SemType> t) {
                    std::any_of(t->elems.begin(), t->elems.end(), sem_has_nominal) ||
                    any(t->imports) || any(t->exports);
   return t;
+}
+
+std::optional<std::string> sem_limit_error(const SemPtr& t) {
+  if (!t) return std::nullopt;
+  const bool value = t->kind != SemKind::Func && t->kind != SemKind::Instance &&
+                     t->kind != SemKind::Component;
+  if (t->depth > (value ? kMaxValueTypeDepth : kMaxTypeDepth)) {
+    return "type nesting is too deep (" + std::string(value ? "a value type" : "a type") +
+           " may nest at most " + std::to_string(value ? kMaxValueTypeDepth : kMaxTypeDepth) +
+           " levels)";
+  }
+  if (t->size > kMaxTypeSize)
+    return "effective type size exceeds the limit of " + std::to_string(kMaxTypeSize);
+  return std::nullopt;
 }
 
 }  // namespace rill::component::detail

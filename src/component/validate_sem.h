@@ -73,7 +73,25 @@ struct SemType {
   /// instantiation makes fresh (defined inside it).
   std::vector<uint32_t> defined;
   std::vector<uint32_t> imported;  ///< Component: resources its imports introduce
+  /// Nesting: 0 for primitives, handles, resources and Unknown, else 1 + the deepest part
+  /// (list<u8> is 1; a function, instance or component counts its parameters, result, imports
+  /// and exports). Set by sem_finish; a copy (substitute) keeps its parts' shape.
+  uint32_t depth = 0;
+  /// The "effective type size": 1 + the sizes of all parts, each shared part counted wherever
+  /// it occurs (what the tree walks of printers and the canonical ABI visit); saturates at
+  /// kMaxTypeSize + 1.
+  uint64_t size = 1;
 };
+
+/// Deepest value type (Wasmtime's MAX_TYPE_DEPTH: "type nesting is too deep").
+inline constexpr uint32_t kMaxValueTypeDepth = 100;
+/// Deepest type of any kind: room for a function over the deepest value types inside the
+/// decoder's 100 levels of nested component and instance types, and a bound on the validator's
+/// recursion over resolved types (chains of instance types through aliases would be unbounded).
+inline constexpr uint32_t kMaxTypeDepth = 256;
+/// Largest effective type size (wasmparser's MAX_TYPE_SIZE); a type built by sharing a part
+/// twice at each level would otherwise be exponential to walk.
+inline constexpr uint64_t kMaxTypeSize = 1000000;
 
 /// Renaming of resource identities.
 using ResourceMap = std::map<uint32_t, uint32_t>;
@@ -84,7 +102,7 @@ SemPtr sem_unknown();
 SemPtr sem_prim(PrimValType p);
 /// A handle or resource type of resource {id}.
 SemPtr sem_resource(SemKind kind, uint32_t id);
-/// {t}, a node whose parts are final, with its has_nominal set.
+/// {t}, a node whose parts are final, with its has_nominal, depth and size set.
 SemPtr sem_finish(std::shared_ptr<SemType> t);
 /// {t} with its resources renamed by {map} (shares unchanged parts).
 SemPtr substitute(const SemPtr& t, const ResourceMap& map);
@@ -106,5 +124,8 @@ std::optional<std::string> module_mismatch(const CoreModuleInfo& want, const Cor
 bool sem_is_nominal(const SemPtr& t);
 /// True when {t} or its parts name a record, variant, enum, flags or resource.
 bool sem_has_nominal(const SemPtr& t);
+/// The error for a type resolved as {t} past kMaxValueTypeDepth (value types), kMaxTypeDepth
+/// or kMaxTypeSize, or nullopt.
+std::optional<std::string> sem_limit_error(const SemPtr& t);
 
 }  // namespace rill::component::detail

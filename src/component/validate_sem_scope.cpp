@@ -286,4 +286,22 @@ void name_sem(const SemPtr& t, Vis vis, Scope& scope) {
   name_all(t, vis, scope, seen);
 }
 
+ItemCounts item_counts(const Scope& scope) {
+  return {scope.types.size(), scope.funcs.size(), scope.instances.size(), scope.components.size()};
+}
+
+Result<void> check_new_items(const Scope& scope, const ItemCounts& before, uint64_t offset) {
+  auto check = [&](const SemPtr& t) -> Result<void> {
+    if (auto e = sem_limit_error(t)) return error_at(offset, *e);
+    return {};
+  };
+  for (size_t i = before.types; i < scope.types.size(); ++i) RILL_CHECK_OK(check(scope.types[i].sem));
+  for (size_t i = before.funcs; i < scope.funcs.size(); ++i) RILL_CHECK_OK(check(scope.funcs[i].sem));
+  for (size_t i = before.instances; i < scope.instances.size(); ++i)
+    RILL_CHECK_OK(check(scope.instances[i].sem));
+  for (size_t i = before.components; i < scope.components.size(); ++i)
+    RILL_CHECK_OK(check(scope.components[i].sem));
+  return {};
+}
+
 }  // namespace rill::component::detail

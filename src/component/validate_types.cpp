@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 
+#include "rill/base/escape.h"
 #include "rill/component/names.h"
 #include "rill/component/validate_internal.h"
 
@@ -27,12 +28,12 @@ class LabelChecker {
   Result<void> add(const std::string& label) {
     if (label.empty()) return error_at(offset_, std::string(what_) + " name cannot be empty");
     if (!is_label(label)) {
-      return error_at(offset_, std::string(what_) + " name `" + label + "` is not in kebab case");
+      return error_at(offset_, std::string(what_) + " name `" + escape_name(label) + "` is not in kebab case");
     }
     auto [it, fresh] = seen_.emplace(lower(label), label);
     if (!fresh) {
-      return error_at(offset_, std::string(what_) + " name `" + label +
-                                   "` conflicts with previous " + prev_ + " name `" + it->second +
+      return error_at(offset_, std::string(what_) + " name `" + escape_name(label) +
+                                   "` conflicts with previous " + prev_ + " name `" + escape_name(it->second) +
                                    "`");
     }
     return {};
@@ -162,39 +163,48 @@ Result<Resources> check_func_type(const FuncType& ft, const Scope& scope, uint64
   return res;
 }
 
+/// One declaration of a component or instance type.
+Result<void> check_type_decl(const TypeDecl& d, Scope& inner) {
+  const uint64_t at = d.offset;
+  if (const auto* ct = std::get_if<CoreType>(&d.decl)) {
+    RILL_TRY(auto entries, validate_core_type(*ct, inner));
+    for (auto& e : entries) inner.core_types.push_back(std::move(e));
+  } else if (const auto* t = std::get_if<Type>(&d.decl)) {
+    RILL_TRY(TypeEntry e, validate_type(*t, inner, at));
+    inner.types.push_back(e);
+  } else if (const auto* a = std::get_if<Alias>(&d.decl)) {
+    const bool type_sort = a->sort.kind == SortKind::Type ||
+                           (a->sort.kind == SortKind::Core && a->sort.core == CoreSort::Type);
+    if (a->kind == AliasKind::Outer && !type_sort)
+      return error_at(at, "outer aliases in type declarations may only refer to types");
+    if (a->kind == AliasKind::Export && a->sort.kind != SortKind::Type &&
+        a->sort.kind != SortKind::Instance)
+      return error_at(at, "export aliases in type declarations may only refer to types or instances");
+    RILL_CHECK_OK(validate_alias(*a, inner, at));
+  } else {
+    const auto& e = std::get<ExternDecl>(d.decl);
+    const bool is_import = d.kind == TypeDecl::Kind::Import;
+    RILL_TRY(ExternInfo info, check_extern_type(e.type, inner, at));
+    RILL_CHECK_OK(check_name(e.name, info, is_import, inner, at));
+    RILL_CHECK_OK(check_visible(inner, extern_worst(e.type, inner), e.type.kind, is_import, at));
+    push_extern(e.type, inner, is_import);
+    if (e.type.kind == ExternKind::Type) name_resource(e.name, inner, is_import);
+    info.sem = last_item(inner, e.type.kind);
+    if (is_import) {
+      inner.imports.emplace_back(e.name.name, info);
+    } else {
+      inner.exports.emplace(e.name.name, info);
+    }
+  }
+  return {};
+}
+
 Result<void> check_type_decls(const std::vector<TypeDecl>& decls, Scope& inner) {
   for (const TypeDecl& d : decls) {
     const uint64_t at = d.offset;
-    if (const auto* ct = std::get_if<CoreType>(&d.decl)) {
-      RILL_TRY(auto entries, validate_core_type(*ct, inner));
-      for (auto& e : entries) inner.core_types.push_back(std::move(e));
-    } else if (const auto* t = std::get_if<Type>(&d.decl)) {
-      RILL_TRY(TypeEntry e, validate_type(*t, inner, at));
-      inner.types.push_back(e);
-    } else if (const auto* a = std::get_if<Alias>(&d.decl)) {
-      const bool type_sort = a->sort.kind == SortKind::Type ||
-                             (a->sort.kind == SortKind::Core && a->sort.core == CoreSort::Type);
-      if (a->kind == AliasKind::Outer && !type_sort)
-        return error_at(at, "outer aliases in type declarations may only refer to types");
-      if (a->kind == AliasKind::Export && a->sort.kind != SortKind::Type &&
-          a->sort.kind != SortKind::Instance)
-        return error_at(at, "export aliases in type declarations may only refer to types or instances");
-      RILL_CHECK_OK(validate_alias(*a, inner, at));
-    } else {
-      const auto& e = std::get<ExternDecl>(d.decl);
-      const bool is_import = d.kind == TypeDecl::Kind::Import;
-      RILL_TRY(ExternInfo info, check_extern_type(e.type, inner, at));
-      RILL_CHECK_OK(check_name(e.name, info, is_import, inner, at));
-      RILL_CHECK_OK(check_visible(inner, extern_worst(e.type, inner), e.type.kind, is_import, at));
-      push_extern(e.type, inner, is_import);
-      if (e.type.kind == ExternKind::Type) name_resource(e.name, inner, is_import);
-      info.sem = last_item(inner, e.type.kind);
-      if (is_import) {
-        inner.imports.emplace_back(e.name.name, info);
-      } else {
-        inner.exports.emplace(e.name.name, info);
-      }
-    }
+    const ItemCounts before = item_counts(inner);
+    RILL_CHECK_OK(check_type_decl(d, inner));
+    RILL_CHECK_OK(check_new_items(inner, before, at));
   }
   return {};
 }
@@ -407,12 +417,12 @@ Result<CoreTypeEntry> check_module_type(const ModuleType& mt, const Scope& scope
       RILL_TRY(CoreExportInfo type, core_extern(imp->type, types, d.offset));
       const std::string both = imp->module + ":" + imp->name;
       if (!import_names.insert(both).second)
-        return error_at(d.offset, "duplicate import name `" + both + "`");
+        return error_at(d.offset, "duplicate import name `" + escape_name(both) + "`");
       info->imports.push_back({imp->module, imp->name, std::move(type)});
     } else if (const auto* exp = std::get_if<CoreExportDecl>(&d.decl)) {
       RILL_TRY(CoreExportInfo type, core_extern(exp->type, types, d.offset));
       if (!info->exports.emplace(exp->name, std::move(type)).second)
-        return error_at(d.offset, "export name `" + exp->name + "` already defined");
+        return error_at(d.offset, "export name `" + escape_name(exp->name) + "` already defined");
     } else if (const auto* ct = std::get_if<CoreType>(&d.decl)) {
       if (std::holds_alternative<ModuleType>(ct->type))
         return error_at(d.offset, "module types cannot be nested in module types");

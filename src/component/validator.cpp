@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include "rill/base/escape.h"
 #include "rill/component/names.h"
 #include "rill/component/validate_internal.h"
 #include "rill/wasm/validator.h"
@@ -232,12 +233,12 @@ Result<void> check_core_arg(const CoreImportInfo& imp, const CoreInstanceInfo& i
   if (!inst.known) return {};
   auto e = inst.exports.find(imp.name);
   if (e == inst.exports.end()) {
-    return error_at(offset, "module instantiation argument `" + imp.module +
-                                "` does not export an item named `" + imp.name + "`");
+    return error_at(offset, "module instantiation argument `" + escape_name(imp.module) +
+                                "` does not export an item named `" + escape_name(imp.name) + "`");
   }
   const std::string what =
-      "type mismatch for export `" + imp.name + "` of module instantiation argument `" +
-      imp.module + "`: ";
+      "type mismatch for export `" + escape_name(imp.name) + "` of module instantiation argument `" +
+      escape_name(imp.module) + "`: ";
   if (e->second.sort != imp.type.sort) {
     return error_at(offset, what + "expected " + to_string(imp.type.sort) + ", found " +
                                 to_string(e->second.sort));
@@ -252,7 +253,7 @@ Result<void> validate_core_instantiate(const CoreInstantiate& ci, Scope& scope, 
   for (const CoreInstantiateArg& a : ci.args) {
     RILL_CHECK_OK(check_index(scope, core_sort(CoreSort::Instance), idx(a.instance), offset));
     if (!args.emplace(a.name, idx(a.instance)).second)
-      return error_at(offset, "duplicate module instantiation argument named `" + a.name + "`");
+      return error_at(offset, "duplicate module instantiation argument named `" + escape_name(a.name) + "`");
   }
   const CoreModuleInfo& m = scope.core_modules[idx(ci.module)];
   CoreInstanceInfo result;
@@ -262,7 +263,7 @@ Result<void> validate_core_instantiate(const CoreInstantiate& ci, Scope& scope, 
     for (const CoreImportInfo& imp : m.imports) {
       auto a = args.find(imp.module);
       if (a == args.end())
-        return error_at(offset, "missing module instantiation argument named `" + imp.module + "`");
+        return error_at(offset, "missing module instantiation argument named `" + escape_name(imp.module) + "`");
       RILL_CHECK_OK(check_core_arg(imp, scope.core_instances[a->second], offset));
     }
   }
@@ -279,7 +280,7 @@ Result<void> validate_core_instance(const CoreInstance& inst, Scope& scope, uint
     RILL_CHECK_OK(check_index(scope, core_sort(e.item.sort), e.item.index, offset));
     CoreExportInfo ce = core_item(scope, e.item.sort, e.item.index);
     if (!info.exports.emplace(e.name, std::move(ce)).second)
-      return error_at(offset, "export name `" + e.name + "` already defined");
+      return error_at(offset, "export name `" + escape_name(e.name) + "` already defined");
   }
   scope.core_instances.push_back(std::move(info));
   return {};
@@ -335,12 +336,12 @@ Result<InstanceInfo> instantiate_sem(const SemType& c,
   ResourceMap map;
   for (const auto& [name, want] : c.imports) {
     auto a = args.find(name);
-    if (a == args.end()) return error_at(offset, "missing import named `" + name + "`");
+    if (a == args.end()) return error_at(offset, "missing import named `" + escape_name(name) + "`");
     collect_renaming(want, a->second.sem, c.imported, map);
   }
   for (const auto& [name, want] : c.imports) {
     if (auto m = sem_extern_mismatch(substitute(want, map), args.find(name)->second.sem))
-      return error_at(offset, "type mismatch for import `" + name + "`: " + *m);
+      return error_at(offset, "type mismatch for import `" + escape_name(name) + "`: " + *m);
   }
   for (uint32_t r : c.defined) map[r] = scope.fresh_resource();
   auto exports = std::make_shared<SemType>();
@@ -355,19 +356,19 @@ Result<void> validate_instantiate(const Instantiate& in, Scope& scope, uint64_t 
   for (const InstantiateArg& a : in.args) {
     RILL_CHECK_OK(check_index(scope, a.item.sort, a.item.index, offset));
     if (a.item.sort.kind == SortKind::Core && a.item.sort.core != CoreSort::Module)
-      return error_at(offset, "instantiation argument `" + a.name + "` is not a valid sort");
+      return error_at(offset, "instantiation argument `" + escape_name(a.name) + "` is not a valid sort");
     if (!args.emplace(a.name, info_of(a.item.sort, scope, a.item.index)).second) {
-      return error_at(offset, "instantiation argument `" + a.name +
-                                  "` conflicts with previous argument `" + a.name + "`");
+      return error_at(offset, "instantiation argument `" + escape_name(a.name) +
+                                  "` conflicts with previous argument `" + escape_name(a.name) + "`");
     }
   }
   const ComponentInfo& c = scope.components[idx(in.component)];
   if (c.known) {
     for (const auto& [name, want] : c.imports) {
       auto a = args.find(name);
-      if (a == args.end()) return error_at(offset, "missing import named `" + name + "`");
+      if (a == args.end()) return error_at(offset, "missing import named `" + escape_name(name) + "`");
       if (a->second.kind != want.kind) {
-        return error_at(offset, "type mismatch for import `" + name + "`: expected " +
+        return error_at(offset, "type mismatch for import `" + escape_name(name) + "`: expected " +
                                     to_string(want.kind) + ", found " +
                                     to_string(a->second.kind));
       }
@@ -403,8 +404,8 @@ Result<void> validate_instance(const Instance& inst, Scope& scope, uint64_t offs
     RILL_CHECK_OK(check_inline_name(e.name, info_of(e.item.sort, scope, e.item.index), scope, offset));
     auto [prev, fresh] = keys.emplace(strongly_unique_key(e.name.name), e.name.name);
     if (!fresh) {
-      return error_at(offset, "export name `" + e.name.name + "` conflicts with previous name `" +
-                                  prev->second + "`");
+      return error_at(offset, "export name `" + escape_name(e.name.name) + "` conflicts with previous name `" +
+                                  escape_name(prev->second) + "`");
     }
     info.exports.emplace(e.name.name, info_of(e.item.sort, scope, e.item.index));
     sem->exports.emplace_back(e.name.name, sem_item(scope, extern_kind_of(e.item.sort), e.item.index));
@@ -521,12 +522,12 @@ Result<void> validate_export_alias(const Alias& a, Scope& scope, uint64_t offset
     auto e = inst.exports.find(a.name);
     if (e == inst.exports.end()) {
       return error_at(offset, "instance " + std::to_string(a.instance) +
-                                  " has no export named `" + a.name + "`");
+                                  " has no export named `" + escape_name(a.name) + "`");
     }
     if (e->second.kind != extern_kind_of(a.sort) ||
         (a.sort.kind == SortKind::Core && a.sort.core != CoreSort::Module)) {
       const std::string want = a.sort.kind == SortKind::Core ? "module" : to_string(a.sort);
-      return error_at(offset, "export `" + a.name + "` for instance " +
+      return error_at(offset, "export `" + escape_name(a.name) + "` for instance " +
                                   std::to_string(a.instance) + " is not a " + want);
     }
     kind = e->second.type_kind;
@@ -559,10 +560,10 @@ Result<void> validate_core_export_alias(const Alias& a, Scope& scope, uint64_t o
     auto e = inst.exports.find(a.name);
     if (e == inst.exports.end()) {
       return error_at(offset, "core instance " + std::to_string(a.instance) +
-                                  " has no export named `" + a.name + "`");
+                                  " has no export named `" + escape_name(a.name) + "`");
     }
     if (e->second.sort != a.sort.core) {
-      return error_at(offset, "export `" + a.name + "` for core instance " +
+      return error_at(offset, "export `" + escape_name(a.name) + "` for core instance " +
                                   std::to_string(a.instance) + " is not a " +
                                   to_string(a.sort.core));
     }
@@ -729,7 +730,11 @@ Result<void> validate_definition(const Definition& d, Scope& scope) {
 }
 
 Result<void> validate_body(const Component& c, Scope& scope) {
-  for (const Definition& d : c.defs) RILL_CHECK_OK(validate_definition(d, scope));
+  for (const Definition& d : c.defs) {
+    const ItemCounts before = item_counts(scope);
+    RILL_CHECK_OK(validate_definition(d, scope));
+    RILL_CHECK_OK(check_new_items(scope, before, d.offset));
+  }
   return {};
 }
 

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "rill/base/escape.h"
 #include "rill/component/names.h"
 #include "rill/component/wit_resolve.h"
 
@@ -344,7 +345,7 @@ std::string BodyPrinter::definition(const std::string& name, const WitType& t,
   const std::string head = indent_;
   if (t.kind == WitType::Kind::Resource) return resource(name, items);
   if (t.kind != WitType::Kind::Defined) {
-    return head + "// type " + name + ": " + structure(t, 0) + "\n";
+    return head + "// type " + escape_name(name) + ": " + structure(t, 0) + "\n";
   }
   const DefValType& d = *t.defined;
   const WitEnv* env = t.env;
@@ -387,9 +388,9 @@ std::string BodyPrinter::print(const WitItems& items, std::string_view prefix) {
       case ExternKind::Func: out += func_item(name, item.func, items, pre); break;
       case ExternKind::Instance: out += instance_item(name, item.instance.get(), pre); break;
       // Not expressible in WIT: noted as comments so nothing is silently dropped.
-      case ExternKind::Component: out += indent_ + "// " + pre + name + ": component\n"; break;
-      case ExternKind::CoreModule: out += indent_ + "// " + pre + name + ": core module\n"; break;
-      case ExternKind::Value: out += indent_ + "// " + pre + name + ": value\n"; break;
+      case ExternKind::Component: out += indent_ + "// " + pre + escape_name(name) + ": component\n"; break;
+      case ExternKind::CoreModule: out += indent_ + "// " + pre + escape_name(name) + ": core module\n"; break;
+      case ExternKind::Value: out += indent_ + "// " + pre + escape_name(name) + ": value\n"; break;
     }
   }
   return out;
@@ -406,13 +407,13 @@ std::string BodyPrinter::func_item(const std::string& name, const WitFunc& f,
   for (const auto& [n, it] : items) {
     if (it.kind == ExternKind::Type && n == parsed->label) return "";
   }
-  return indent_ + "// " + prefix + name + ": " + sig + ";\n";
+  return indent_ + "// " + prefix + escape_name(name) + ": " + sig + ";\n";
 }
 
 std::string BodyPrinter::instance_item(const std::string& name, const WitInstance* inst,
                                        const std::string& prefix) {
   if (const IfaceId id = split_iface(name); id.ok) return indent_ + prefix + id.path + ";\n";
-  if (!self_.empty()) return indent_ + "// " + name + ": instance (WIT has no nested interfaces)\n";
+  if (!self_.empty()) return indent_ + "// " + escape_name(name) + ": instance (WIT has no nested interfaces)\n";
   BodyPrinter inner(reg_, name, indent_ + "  ", refs_);
   const WitItems empty;
   const WitItems& exports = inst ? inst->exports : empty;

@@ -1,6 +1,7 @@
 // Import matching (spec 2.0 "external typing" and "import subtyping"): function types by
 // canonical id, tables and memories by limits, globals by exact type and mutability.
 #include "rill/engine/link.h"
+#include "rill/base/escape.h"
 
 #include <string>
 
@@ -69,7 +70,7 @@ Result<void> match_imports(const CompiledModule& cm, std::span<const Extern> imp
   for (size_t i = 0; i < imports.size(); ++i) {
     const wasm::Import& imp = m.imports[i];
     if (import_matches(cm, imp, imports[i])) continue;
-    return unexpected(std::string(kIncompatibleImport) + ": \"" + imp.module + "\" \"" + imp.name +
+    return unexpected(std::string(kIncompatibleImport) + ": \"" + escape_name(imp.module) + "\" \"" + escape_name(imp.name) +
                       "\" (" + wasm::to_string(imp.kind) + ")");
   }
   return {};

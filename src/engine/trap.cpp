@@ -1,5 +1,6 @@
 // Trap messages (the spec suite's texts) and backtrace formatting.
 #include "rill/engine/trap.h"
+#include "rill/base/escape.h"
 
 namespace rill::engine {
 
@@ -28,8 +29,8 @@ std::string Trap::to_string() const {
   for (size_t i = 0; i < backtrace.size(); ++i) {
     const auto& f = backtrace[i];
     s += "\n  " + std::to_string(i) + ": ";
-    if (!f.module_name.empty()) s += f.module_name + "!";
-    s += f.func_name.empty() ? "<unnamed>" : f.func_name;
+    if (!f.module_name.empty()) s += escape_name(f.module_name) + "!";
+    s += f.func_name.empty() ? "<unnamed>" : escape_name(f.func_name);
     s += " (func " + std::to_string(f.func_index) + ")";
   }
   return s;

@@ -4,7 +4,7 @@
 #   guests/component/strings.c + wit -> component/guests/strings.wasm (tools/jco_embed.mjs,
 #                                       then jco new --wasi-reactor)
 #   guests/component/{hello,files}.c -> component/guests/*.wasm       (jco new --wasi-command)
-#   guests/p1/{exit_code,cat,trap,big_write}.c -> component/guests/p1_*.wasm
+#   guests/p1/{exit_code,cat,trap,nul_paths,big_write}.c -> component/guests/p1_*.wasm
 # Without node and node_modules, or without a wasm32-wasi clang, the tests that need them skip.
 set(RILL_COMPONENT_FIXTURE_DIR ${CMAKE_CURRENT_BINARY_DIR}/component/fixtures)
 set(RILL_COMPONENT_GUEST_DIR ${CMAKE_CURRENT_BINARY_DIR}/component/guests)
@@ -90,12 +90,13 @@ if(RILL_HAVE_COMPONENT_GUESTS)
       COMMENT "component guest ${name}.wasm (isolation pair)")
     list(APPEND component_inputs ${g}/${name}.wasm)
   endforeach()
-  # WASI 0.2 commands: guests/component/{hello,files}.c, and guests/p1/{exit_code,cat,trap,big_write}.c as
-  # components (p1_*.wasm) to run the same programs through the adapter.
+  # WASI 0.2 commands: guests/component/{hello,files}.c, and guests/p1/{exit_code,cat,trap,
+  # nul_paths,big_write}.c as components (p1_*.wasm) to run the same programs through the adapter.
   set(command_wasms)
   foreach(src IN ITEMS ${src_dir}/hello.c ${src_dir}/files.c
                        ${CMAKE_SOURCE_DIR}/guests/p1/exit_code.c ${CMAKE_SOURCE_DIR}/guests/p1/cat.c
-                       ${CMAKE_SOURCE_DIR}/guests/p1/trap.c ${CMAKE_SOURCE_DIR}/guests/p1/big_write.c)
+                       ${CMAKE_SOURCE_DIR}/guests/p1/trap.c ${CMAKE_SOURCE_DIR}/guests/p1/nul_paths.c
+                       ${CMAKE_SOURCE_DIR}/guests/p1/big_write.c)
     get_filename_component(name ${src} NAME_WE)
     if(src MATCHES "/guests/p1/")
       set(name p1_${name})

@@ -484,25 +484,28 @@ TEST(Validate, AnnotatedExportsNeedAnExportedResource) {
 }
 
 TEST(Validate, ComparingSharedTypesTakesLinearTime) {
-  // t0 = (list u32), t(2i+1) = (tuple t2i t2i), t(2i+2) = (list t(2i+1)): the tree behind the
-  // last one has 2^40 leaves, the DAG 81 nodes. A component importing it is instantiated with
-  // the outer copy, and then with one that differs at the bottom.
-  auto chain = [](const Bytes& leaf) {
-    Bytes types = u32(81);
+  // t0 = (list u32), t(2i+1) = (tuple t2i t2i), t(2i+2) = (list t(2i+1)). With 17 rounds the tree
+  // behind the last one has 2^17 leaves (effective size 524286, under the 1,000,000 limit), the
+  // DAG 35 nodes. A component importing it is instantiated with the outer copy, and then with
+  // one that differs at the bottom.
+  auto chain = [](const Bytes& leaf, uint32_t rounds) {
+    Bytes types = u32(2 * rounds + 1);
     types = cat({types, {0x70}, leaf});
-    for (uint32_t i = 0; i < 40; ++i) {
+    for (uint32_t i = 0; i < rounds; ++i) {
       types = cat({types, {0x6f}, vec({s33(2 * i), s33(2 * i)}), {0x70}, s33(2 * i + 1)});
     }
     return section(kType, types);
   };
-  const Bytes inner = component({chain(kU32), vec_section(kImport, {cat({name("x"), {0x03, 0x00},
-                                                                          u32(80)})})});
-  auto with = [&](const Bytes& leaf) {
-    return component({chain(leaf), section(kComponent, inner),
-                      vec_section(kInstance, {instantiate(0, {arg("x", kSortType, 80)})})});
+  auto with = [&](const Bytes& leaf, uint32_t rounds) {
+    const Bytes inner = component({chain(kU32, rounds), vec_section(kImport, {cat({name("x"), {0x03, 0x00},
+                                                                                    u32(2 * rounds)})})});
+    return component({chain(leaf, rounds), section(kComponent, inner),
+                      vec_section(kInstance, {instantiate(0, {arg("x", kSortType, 2 * rounds)})})});
   };
-  expect_valid(with(kU32));
-  expect_invalid(with(kString), "expected primitive `u32` found primitive `string`");
+  expect_valid(with(kU32, 17));
+  expect_invalid(with(kString, 17), "expected primitive `u32` found primitive `string`");
+  // 40 rounds (2^40 leaves) pass the limit at t35 (size 1048573): rejected before any walk.
+  expect_invalid(with(kU32, 40), "effective type size exceeds the limit of 1000000");
 }
 
 }  // namespace

@@ -686,6 +686,12 @@ TEST(WasiP2Sockets, LookupResolvesWhenAllowed) {
             "invalid-argument");
   EXPECT_EQ(code(s.call("ip-name-lookup", "resolve-addresses", {borrow(net), Value::string("")})),
             "invalid-argument");
+  // A NUL ends the name for inet_pton and getaddrinfo: refused, never read as "127.0.0.1".
+  for (const std::string& name : {std::string("127.0.0.1\0x", 11), std::string("localhost\0", 10)}) {
+    EXPECT_EQ(code(s.call("ip-name-lookup", "resolve-addresses", {borrow(net), Value::string(name)})),
+              "invalid-argument");
+  }
+  EXPECT_EQ(queries.load(), 1);
 }
 
 TEST(WasiP2Sockets, TwoPhaseOperationsCheckTheirState) {

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -56,8 +57,29 @@ struct Outcome {
   std::string err;
 };
 
-/// Run {argv} (argv[0] a path) with stdin from /dev/null, capturing stdout and stderr.
-inline Outcome run_process(const std::vector<std::string>& argv) {
+#if defined(__SANITIZE_ADDRESS__)
+#define RILL_TEST_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RILL_TEST_UNDER_ASAN 1
+#endif
+#endif
+
+/// Limits this process's address space to {bytes} (for a child about to run hostile input);
+/// nothing under ASan, whose shadow memory reserves terabytes.
+inline void limit_address_space(uint64_t bytes) {
+#ifndef RILL_TEST_UNDER_ASAN
+  rlimit lim{};
+  lim.rlim_cur = lim.rlim_max = static_cast<rlim_t>(bytes);
+  ::setrlimit(RLIMIT_AS, &lim);
+#else
+  (void)bytes;
+#endif
+}
+
+/// Run {argv} (argv[0] a path) with stdin from /dev/null, capturing stdout and stderr; with an
+/// address space of at most {max_memory} bytes when not 0 (see limit_address_space).
+inline Outcome run_process(const std::vector<std::string>& argv, uint64_t max_memory = 0) {
   TempDir tmp;
   std::string out_path = tmp / "stdout";
   std::string err_path = tmp / "stderr";
@@ -69,6 +91,8 @@ inline Outcome run_process(const std::vector<std::string>& argv) {
     ::dup2(in, 0);
     ::dup2(out, 1);
     ::dup2(err, 2);
+    if (max_memory != 0)
+      limit_address_space(max_memory);
     std::vector<char*> args;
     for (const auto& a : argv)
       args.push_back(const_cast<char*>(a.c_str()));
@@ -87,10 +111,10 @@ inline Outcome run_process(const std::vector<std::string>& argv) {
   return o;
 }
 
-/// `rill run` with {args}.
-inline Outcome rill_run(std::vector<std::string> args) {
+/// `rill run` with {args} (address space limited to {max_memory} bytes when not 0).
+inline Outcome rill_run(std::vector<std::string> args, uint64_t max_memory = 0) {
   args.insert(args.begin(), {RILL_BINARY, "run"});
-  return run_process(args);
+  return run_process(args, max_memory);
 }
 
 /// Whether the guests were built (clang-19 + wasi-libc present at configure time).

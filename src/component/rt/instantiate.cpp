@@ -1,6 +1,7 @@
 // Instantiation: evaluates a component's definitions in order (Explainer.md), building each
 // scope's index spaces, instantiating core modules and nested components, and turning canon
 // definitions into lifted component functions and lowered core host functions.
+#include "rill/base/escape.h"
 #include "rill/component/decoder.h"
 #include "rill/component/rt/linker.h"
 #include "rill/component/rt/resolve.h"
@@ -274,28 +275,28 @@ Result<void> run_core_instance(const CoreInstance& ci, ScopeRt& s, Ctx& cx, uint
         if (idx(a.instance) >= s.core_instances.size()) return at(offset, "unknown core instance");
         from = s.core_instances[idx(a.instance)].get();
       }
-    if (!from) return at(offset, "core instantiation: no argument for module \"" + imp.module + "\"");
+    if (!from) return at(offset, "core instantiation: no argument for module \"" + escape_name(imp.module) + "\"");
     std::optional<CoreItem> item = from->get(imp.name);
     if (!item)
-      return at(offset, "core instantiation: unknown import \"" + imp.module + "\" \"" + imp.name + "\"");
+      return at(offset, "core instantiation: unknown import \"" + escape_name(imp.module) + "\" \"" + escape_name(imp.name) + "\"");
     switch (imp.kind) {
       case wasm::ExternKind::Func: {
         auto* f = std::get_if<CoreFuncRt>(&*item);
-        if (!f) return at(offset, "core instantiation: import \"" + imp.name + "\" is not a function");
+        if (!f) return at(offset, "core instantiation: import \"" + escape_name(imp.name) + "\" is not a function");
         engine::Function* fn = f->fn ? f->fn : f->make ? f->make(m.types[imp.func_type]) : nullptr;
         imports.emplace_back(fn);
         break;
       }
       case wasm::ExternKind::Table:
-        if (!std::holds_alternative<engine::Table*>(*item)) return at(offset, "import \"" + imp.name + "\" is not a table");
+        if (!std::holds_alternative<engine::Table*>(*item)) return at(offset, "import \"" + escape_name(imp.name) + "\" is not a table");
         imports.emplace_back(std::get<engine::Table*>(*item));
         break;
       case wasm::ExternKind::Memory:
-        if (!std::holds_alternative<engine::Memory*>(*item)) return at(offset, "import \"" + imp.name + "\" is not a memory");
+        if (!std::holds_alternative<engine::Memory*>(*item)) return at(offset, "import \"" + escape_name(imp.name) + "\" is not a memory");
         imports.emplace_back(std::get<engine::Memory*>(*item));
         break;
       case wasm::ExternKind::Global:
-        if (!std::holds_alternative<engine::Global*>(*item)) return at(offset, "import \"" + imp.name + "\" is not a global");
+        if (!std::holds_alternative<engine::Global*>(*item)) return at(offset, "import \"" + escape_name(imp.name) + "\" is not a global");
         imports.emplace_back(std::get<engine::Global*>(*item));
         break;
       default: return at(offset, "core tag imports are not supported");
@@ -368,29 +369,29 @@ Result<void> run_alias(const Alias& a, ScopeRt& s, uint64_t offset) {
     case AliasKind::Export: {
       if (a.instance >= s.instances.size()) return at(offset, "unknown instance");
       const Item* item = s.instances[a.instance]->find(a.name);
-      if (!item) return at(offset, "instance has no export \"" + a.name + "\"");
+      if (!item) return at(offset, "instance has no export \"" + escape_name(a.name) + "\"");
       return push_item(s, a.sort.kind, *item, offset);
     }
     case AliasKind::CoreExport: {
       if (a.instance >= s.core_instances.size()) return at(offset, "unknown core instance");
       std::optional<CoreItem> item = s.core_instances[a.instance]->get(a.name);
-      if (!item) return at(offset, "core instance has no export \"" + a.name + "\"");
+      if (!item) return at(offset, "core instance has no export \"" + escape_name(a.name) + "\"");
       switch (a.sort.core) {
         case CoreSort::Func:
           if (auto* f = std::get_if<CoreFuncRt>(&*item)) s.core_funcs.push_back(*f);
-          else return at(offset, "core export \"" + a.name + "\" is not a function");
+          else return at(offset, "core export \"" + escape_name(a.name) + "\" is not a function");
           return {};
         case CoreSort::Table:
           if (auto* t = std::get_if<engine::Table*>(&*item)) s.core_tables.push_back(*t);
-          else return at(offset, "core export \"" + a.name + "\" is not a table");
+          else return at(offset, "core export \"" + escape_name(a.name) + "\" is not a table");
           return {};
         case CoreSort::Memory:
           if (auto* m = std::get_if<engine::Memory*>(&*item)) s.core_memories.push_back(*m);
-          else return at(offset, "core export \"" + a.name + "\" is not a memory");
+          else return at(offset, "core export \"" + escape_name(a.name) + "\" is not a memory");
           return {};
         case CoreSort::Global:
           if (auto* g = std::get_if<engine::Global*>(&*item)) s.core_globals.push_back(*g);
-          else return at(offset, "core export \"" + a.name + "\" is not a global");
+          else return at(offset, "core export \"" + escape_name(a.name) + "\" is not a global");
           return {};
         default: return at(offset, "core tag aliases are not supported");
       }
@@ -534,7 +535,7 @@ Result<void> run_import(const Import& imp, const std::shared_ptr<ScopeRt>& sp, c
       case ExternKind::CoreModule: kind = "core module"; break;
       case ExternKind::Value: kind = "value"; break;
     }
-    return at(offset, std::string("unknown import: ") + kind + " \"" + imp.name.name + "\" is not defined");
+    return at(offset, std::string("unknown import: ") + kind + " \"" + escape_name(imp.name.name) + "\" is not defined");
   }
   Item checked;
   if (check) {

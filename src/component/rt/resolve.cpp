@@ -2,6 +2,7 @@
 // checks of imported items against the types a component declares for them.
 #include "rill/component/rt/resolve.h"
 
+#include "rill/base/escape.h"
 #include "rill/component/names.h"
 
 namespace rill::component::rt {
@@ -280,7 +281,7 @@ Result<Item> check_instance(const std::string& name, const InstanceType& it,
         }
       }
       if (!item)
-        return Error{"import \"" + name + "\": the provided instance has no export \"" + e->name.name + "\""};
+        return Error{"import \"" + escape_name(name) + "\": the provided instance has no export \"" + escape_name(e->name.name) + "\""};
       TypeRt bound;
       RILL_TRY(Item use, check_item(name + "\" export \"" + e->name.name, e->type, *item, tmp, &bound));
       if (e->type.kind == ExternKind::Type) tmp->types.push_back(std::move(bound));
@@ -298,7 +299,7 @@ Result<Item> check_instance(const std::string& name, const InstanceType& it,
 Result<Item> check_item(const std::string& name, const ExternType& et, const Item& got,
                         const std::shared_ptr<ScopeRt>& s, TypeRt* bound_out) {
   auto mismatch = [&](const char* want) {
-    return Error{"import \"" + name + "\": expected a " + want + ", found a " + item_kind(got)};
+    return Error{"import \"" + escape_name(name) + "\": expected a " + want + ", found a " + item_kind(got)};
   };
   switch (et.kind) {
     case ExternKind::Func: {
@@ -307,12 +308,12 @@ Result<Item> check_item(const std::string& name, const ExternType& et, const Ite
       const bool known = et.index < s->types.size() && s->types[et.index].kind == TypeRt::Kind::Func;
       if (!(*f)->type) {
         // A host function defined without a type takes the import's.
-        if (!known) return Error{"import \"" + name + "\": its function type could not be resolved"};
+        if (!known) return Error{"import \"" + escape_name(name) + "\": its function type could not be resolved"};
         auto host = std::dynamic_pointer_cast<HostFuncRt>(*f);
-        if (!host) return Error{"import \"" + name + "\": untyped function"};
+        if (!host) return Error{"import \"" + escape_name(name) + "\": untyped function"};
         if (host->shape) {
           if (auto m = shape_mismatch(*host->shape, *s->types[et.index].func))
-            return Error{"import \"" + name + "\": the host function does not match " +
+            return Error{"import \"" + escape_name(name) + "\": the host function does not match " +
                          to_string(*s->types[et.index].func) + ": " + *m};
         }
         auto copy = std::make_shared<HostFuncRt>(*host);
@@ -321,7 +322,7 @@ Result<Item> check_item(const std::string& name, const ExternType& et, const Ite
       }
       if (!known) return got;
       if (auto m = func_type_mismatch(*s->types[et.index].func, *(*f)->type))
-        return Error{"import \"" + name + "\": function type mismatch: " + *m};
+        return Error{"import \"" + escape_name(name) + "\": function type mismatch: " + *m};
       return got;
     }
     case ExternKind::Instance: {
@@ -345,10 +346,10 @@ Result<Item> check_item(const std::string& name, const ExternType& et, const Ite
         const TypeRt& want = s->types[b];
         if (want.kind == TypeRt::Kind::Resource &&
             (t->kind != TypeRt::Kind::Resource || t->resource != want.resource))
-          return Error{"import \"" + name + "\": a different resource type"};
+          return Error{"import \"" + escape_name(name) + "\": a different resource type"};
         if (want.kind == TypeRt::Kind::Val && want.value &&
             (t->kind != TypeRt::Kind::Val || !t->value || type_mismatch(*want.value, *t->value)))
-          return Error{"import \"" + name + "\": type mismatch"};
+          return Error{"import \"" + escape_name(name) + "\": type mismatch"};
         if (bound_out) *bound_out = want;
       } else if (bound_out) {
         *bound_out = *t;

@@ -74,6 +74,7 @@ FdEntry stdio_entry(UniqueFd host) {
   if (e.type == Filetype::CharacterDevice)
     e.rights_base &= ~(rights::kFdSeek | rights::kFdTell);
   e.rights_inheriting = 0;
+  e.shared_with_host = true;
   int fl = ::fcntl(e.host.get(), F_GETFL);
   if (fl >= 0 && (fl & O_APPEND))
     e.fdflags |= kFdflagAppend;

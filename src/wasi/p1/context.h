@@ -54,6 +54,10 @@ struct FdEntry {
   uint16_t fdflags = 0;
   /// The guest name of a preopened directory; nullopt for every other fd.
   std::optional<std::string> preopen;
+  /// A duplicate of a host fd (stdio): it shares the open file description, and with it the
+  /// status flags, with the caller of the host (a terminal, a pipe another process reads), so
+  /// the guest may not change them (fd_fdstat_set_flags).
+  bool shared_with_host = false;
 
   bool is_dir() const { return type == Filetype::Directory; }
 };

@@ -136,6 +136,12 @@ Errno fd_fdstat_set_flags(Ctx& c, const Mem&, uint32_t fd, uint32_t flags) {
   // Linux cannot change O_DSYNC/O_SYNC on an open file (F_SETFL ignores them).
   if ((flags & kSyncFlags) != (e->fdflags & kSyncFlags))
     return Errno::NotSup;
+  // O_APPEND and O_NONBLOCK live on the open file description, which inherited stdio shares
+  // with the host's caller: setting them would change the caller's terminal or pipe, for as
+  // long as it keeps it open, and for other processes reading it now. Refused (a request that
+  // changes nothing succeeds); restoring them at exit could not help a concurrent reader.
+  if (e->shared_with_host && flags != e->fdflags)
+    return Errno::NotSup;
   int fl = ::fcntl(e->host.get(), F_GETFL);
   if (fl < 0)
     return last_errno();

@@ -242,6 +242,9 @@ TrapOr<Value> symlink_at(Host&, Descriptor& d, std::span<const Value> a) {
   if (!d.mutate_dir)
     return fs_err(EPERM);
   const std::string& target = a[1].str();
+  // A NUL would end the target early for symlinkat (preview1's path_symlink refuses it too).
+  if (target.find('\0') != std::string::npos)
+    return fs_err(EILSEQ);
   // An absolute target could only ever resolve outside the sandbox.
   if (!target.empty() && target.front() == '/')
     return fs_err(EPERM);

@@ -337,6 +337,9 @@ TrapOr<Value> resolve_addresses(const HostPtr& h, std::span<const Value> a) {
   if (!h->impl().net.allow_lookup)
     return net_err("access-denied");
   const std::string& name = a[1].str();
+  // inet_pton and getaddrinfo stop at a NUL: "127.0.0.1\0x" must not resolve as 127.0.0.1.
+  if (name.find('\0') != std::string::npos)
+    return net_err("invalid-argument");
   auto st = std::make_shared<LookupState>();
   IpAddr lit;
   bool is_v4 = ::inet_pton(AF_INET, name.c_str(), lit.bytes.data()) == 1;
