@@ -72,7 +72,7 @@ case "$cmd" in
     # clang -Werror by the sanitizer build just after, so they are not built twice.
     RILL_TARGETS=rill configure_build build-clang clang++-19
     configure_build build-asan clang++-19 -DRILL_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
-    fuzz/smoke.sh "${FUZZ_SECONDS:-10}"  # five targets; longer runs by hand (fuzz/smoke.sh 600)
+    fuzz/smoke.sh "${FUZZ_SECONDS:-10}"  # six targets; longer runs by hand (fuzz/smoke.sh 600)
     ctest --test-dir build --output-on-failure -j "$JOBS"
     # The sanitizer run comes last so its ctest summary closes the output.
     ASAN_OPTIONS=allow_user_segv_handler=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
