@@ -35,6 +35,10 @@ struct RunFlags {
   bool allow_net = false;
   std::vector<std::string> allow_ips;
   bool allow_dns = false;
+  /// --timeout DURATION as written ("2s"); empty: none. Parsed by run_limits.h.
+  std::string timeout;
+  /// --max-memory BYTES as written ("64M"); empty: no limit beyond the engine's.
+  std::string max_memory;
 };
 
 /// Run {flags}; returns the process exit status (the guest's proc_exit code, 0 when _start
@@ -57,8 +61,8 @@ std::vector<wasi::p1::Preopen> guest_preopens(const RunFlags& f);
 /// The --allow-net, --allow-ip and --allow-dns flags as a network policy; an Error names a
 /// CIDR that does not parse.
 Result<wasi::p2::NetPolicy> guest_net_policy(const RunFlags& f);
-/// A trap's exit status: its code for an Exit trap, else the report on stderr and
-/// kTrapExitStatus.
-int trap_status(const Trap& trap);
+/// A trap's exit status: its code for an Exit trap, else the report on stderr (naming
+/// --timeout {timeout_text} for an interruption) and kTrapExitStatus.
+int trap_status(const Trap& trap, const std::string& timeout_text = {});
 
 }  // namespace rill::cli
