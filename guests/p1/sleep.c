@@ -1,9 +1,15 @@
-// Sleeps with poll_oneoff (through nanosleep) and reports how long it took, in milliseconds.
+// Sleeps with poll_oneoff (through nanosleep) and reports how long it took, in milliseconds:
+// 200 ms, or argv[1] seconds when given (the --timeout tests sleep for an hour).
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
-int main(void) {
+int main(int argc, char** argv) {
   struct timespec a, b, d = {0, 200 * 1000 * 1000};
+  if (argc > 1) {
+    d.tv_sec = atol(argv[1]);
+    d.tv_nsec = 0;
+  }
   clock_gettime(CLOCK_MONOTONIC, &a);
   nanosleep(&d, NULL);
   clock_gettime(CLOCK_MONOTONIC, &b);

@@ -47,6 +47,18 @@ struct Config {
   uint64_t max_memory_pages = 65536;
 };
 
+/// What the guests of one Store may make the host allocate, over all its linear memories and
+/// tables (instantiated by modules or components, created with create_memory/create_table, and
+/// grown). memory.grow and table.grow past a limit fail (the guest sees -1); an instantiation
+/// or create_* whose initial sizes do not fit is an Error.
+struct StoreLimits {
+  /// Elements of all tables together (default 2^22: 32 MiB of references).
+  uint64_t max_table_elements = uint64_t{1} << 22;
+  /// Bytes of all linear memories plus all tables (8 bytes per table element). Default: none
+  /// beyond Config::max_memory_pages per memory.
+  uint64_t max_memory_bytes = UINT64_MAX;
+};
+
 /// Compiles modules and drives epoch interruption. A cheap, copyable handle; copies share state.
 class Engine {
  public:
@@ -93,6 +105,11 @@ class Store {
   /// Trap with Interrupted once the engine's epoch advances {ticks} past its current value.
   /// UINT64_MAX (the default) disables the deadline.
   void set_epoch_deadline(uint64_t ticks);
+
+  /// Limits on all memories and tables of this store, existing and future. Set them before
+  /// instantiating; lowering them below what is allocated makes further growth fail.
+  void set_limits(const StoreLimits& limits);
+  StoreLimits limits() const;
 
   Result<Memory> create_memory(const MemoryType& type);
   Result<Global> create_global(const GlobalType& type, const Val& init);

@@ -166,6 +166,18 @@ void Store::set_epoch_deadline(uint64_t ticks) {
   impl_->store.set_epoch_deadline(ticks);
 }
 
+void Store::set_limits(const StoreLimits& limits) {
+  engine::StoreLimits l;
+  l.max_table_elements = limits.max_table_elements;
+  l.max_memory_bytes = limits.max_memory_bytes;
+  impl_->store.set_limits(l);
+}
+
+StoreLimits Store::limits() const {
+  const engine::StoreLimits& l = impl_->store.limits();
+  return StoreLimits{l.max_table_elements, l.max_memory_bytes};
+}
+
 Result<Memory> Store::create_memory(const MemoryType& type) {
   const uint64_t limit = impl_->engine->config.max_memory_pages;
   if (type.min > wasm::kMaxPages32 || (type.max && *type.max > wasm::kMaxPages32)) {
@@ -210,10 +222,10 @@ Result<Table> Store::create_table(const TableType& type, const Val& init) {
   tt.elem = detail::to_wasm(type.elem);
   tt.limits.min = type.min;
   tt.limits.max = type.max;
-  engine::Table* t = impl_->store.create_table(tt, init.ref());
-  if (t == nullptr)
-    return Error{"table size exceeds the engine's limit or its maximum"};
-  return detail::Access::table(impl_.get(), t);
+  auto t = impl_->store.create_table(tt, init.ref());
+  if (!t)
+    return std::move(t).error();
+  return detail::Access::table(impl_.get(), *t);
 }
 
 }  // namespace rill

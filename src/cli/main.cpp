@@ -87,6 +87,14 @@ void add_run(CLI::App& app, rill::cli::RunFlags& f) {
                   "core module NAME with ARGS as its parameters; for a component 'NAME(ARGS)' "
                   "with WAVE values, e.g. 'greet(\"x\", [1, 2])'")
       ->type_name("NAME|'NAME(ARGS)'");
+  run->add_option("--timeout", f.timeout,
+                  "End the guest with a trap (\"interrupted\") after DURATION, e.g. 500ms, 2s, "
+                  "1m, 1h; also when it is blocked in a host wait")
+      ->type_name("DURATION");
+  run->add_option("--max-memory", f.max_memory,
+                  "Limit all linear memories and tables together (8 bytes a table element) to "
+                  "BYTES, e.g. 64M (MiB), 1G (GiB), 500MB (10^6); memory.grow past it fails")
+      ->type_name("BYTES");
   run->add_option("file", f.file, "The .wasm module")->required();
   // Everything after FILE belongs to the guest, flags included.
   run->prefix_command();

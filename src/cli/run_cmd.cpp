@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "rill/base/escape.h"
+#include "rill/cli/run_limits.h"
 #include "rill/rill.h"
 #include "rill/wasi.h"
 
@@ -64,7 +65,7 @@ Result<wasi::p2::NetPolicy> guest_net_policy(const RunFlags& f) {
   return net;
 }
 
-int trap_status(const Trap& trap) {
+int trap_status(const Trap& trap, const std::string& timeout_text) {
   if (trap.kind == TrapKind::Exit) {
     // WASI reserves 126 and up (126/127: the shell's "cannot run", 128+n: killed by signal n), so
     // a guest can neither look killed (134 is what a trap gives) nor exit 0 by wrapping at 256.
@@ -75,10 +76,7 @@ int trap_status(const Trap& trap) {
              std::to_string(kMaxGuestExitCode) + ")");
     return 1;
   }
-  std::string text = trap.to_string();
-  while (!text.empty() && text.back() == '\n')
-    text.pop_back();
-  run_fail(text);
+  run_fail(trap_report(trap, timeout_text));
   return kTrapExitStatus;
 }
 
@@ -144,7 +142,7 @@ std::string format(const Val& v) {
   return buf;
 }
 
-int invoke(const Instance& instance, const RunFlags& f) {
+int invoke(const Instance& instance, const RunFlags& f, RunWatchdog& watchdog) {
   auto func = instance.func(f.invoke);
   if (!func) {
     run_fail("unknown export: function \"" + escape_name(f.invoke) + "\"");
@@ -164,9 +162,12 @@ int invoke(const Instance& instance, const RunFlags& f) {
       return 1;
     }
   }
-  auto results = func->call(args);
+  auto results = [&] {
+    RunWatchdog::Call in_guest(watchdog);
+    return func->call(args);
+  }();
   if (!results)
-    return trap_status(results.trap());
+    return trap_status(results.trap(), f.timeout);
   for (const Val& v : *results)
     std::printf("%s\n", format(v).c_str());
   std::fflush(stdout);
@@ -178,6 +179,11 @@ int invoke(const Instance& instance, const RunFlags& f) {
 int run_module(const RunFlags& f) {
   if (auto net = guest_net_policy(f); !net) {  // checked for modules too: a typo is an error
     run_fail(net.error().message);
+    return 1;
+  }
+  auto limits = parse_run_limits(f);
+  if (!limits) {
+    run_fail(limits.error().message);
     return 1;
   }
   if (is_component_file(f.file))
@@ -202,19 +208,29 @@ int run_module(const RunFlags& f) {
   Linker linker;
   wasi::p1::add_to_linker(linker, *ctx);
   Store store(engine);
-  auto instance = linker.instantiate(store, *module);
+  apply_run_limits(*limits, store);
+  RunWatchdog watchdog(engine, limits->timeout_ms, f.timeout);
+  auto instance = [&] {
+    RunWatchdog::Call in_guest(watchdog);
+    return linker.instantiate(store, *module);
+  }();
   if (!instance) {
     run_fail(f.file + ": " + instance.error().to_string());
     return 1;
   }
   auto init = instance->func("_initialize");
+  // Each guest call is marked for the watchdog; the report comes after the mark ends.
+  auto call = [&watchdog](const Func& fn) {
+    RunWatchdog::Call in_guest(watchdog);
+    return fn.call({});
+  };
   if (init) {
-    auto r = init->call({});
+    auto r = call(*init);
     if (!r)
-      return trap_status(r.trap());
+      return trap_status(r.trap(), f.timeout);
   }
   if (!f.invoke.empty())
-    return invoke(*instance, f);
+    return invoke(*instance, f, watchdog);
   auto start = instance->func("_start");
   if (!start && init)
     return 0;  // a reactor: _initialize was all there was to run
@@ -222,9 +238,9 @@ int run_module(const RunFlags& f) {
     run_fail(f.file + ": no _start or _initialize export (use --invoke NAME)");
     return 1;
   }
-  auto r = start->call({});
+  auto r = call(*start);
   if (!r)
-    return trap_status(r.trap());
+    return trap_status(r.trap(), f.timeout);
   return 0;
 }
 

@@ -39,6 +39,10 @@ struct RunFlags {
   bool allow_net = false;
   std::vector<std::string> allow_ips;
   bool allow_dns = false;
+  /// --timeout DURATION as written ("2s"); empty: none. Parsed by run_limits.h.
+  std::string timeout;
+  /// --max-memory BYTES as written ("64M"); empty: no limit beyond the engine's.
+  std::string max_memory;
 };
 
 /// Run {flags}; returns the process exit status (the guest's proc_exit code when below
@@ -63,7 +67,8 @@ std::vector<wasi::p1::Preopen> guest_preopens(const RunFlags& f);
 /// CIDR that does not parse.
 Result<wasi::p2::NetPolicy> guest_net_policy(const RunFlags& f);
 /// A trap's exit status: its code for an Exit trap (a code outside [0, kMaxGuestExitCode) is
-/// reported on stderr and gives 1), else the report on stderr and kTrapExitStatus.
-int trap_status(const Trap& trap);
+/// reported on stderr and gives 1), else the report on stderr (naming --timeout {timeout_text}
+/// for an interruption) and kTrapExitStatus.
+int trap_status(const Trap& trap, const std::string& timeout_text = {});
 
 }  // namespace rill::cli

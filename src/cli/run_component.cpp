@@ -11,6 +11,7 @@
 
 #include "rill/base/escape.h"
 #include "rill/cli/run_cmd.h"
+#include "rill/cli/run_limits.h"
 #include "rill/component.h"
 #include "rill/wasi_p2.h"
 
@@ -25,7 +26,7 @@ std::string trim(std::string_view s) {
 
 /// --invoke 'NAME(ARGS)': NAME an export ("greet", or "iface#f" in an exported instance), ARGS
 /// WAVE values; prints each result in WAVE on its own line.
-int invoke(const ComponentInstance& instance, const RunFlags& f) {
+int invoke(const ComponentInstance& instance, const RunFlags& f, RunWatchdog& watchdog) {
   std::string call = trim(f.invoke);
   size_t open = call.find('(');
   if (open == std::string::npos || call.back() != ')') {
@@ -46,9 +47,12 @@ int invoke(const ComponentInstance& instance, const RunFlags& f) {
     run_fail("--invoke " + name + ": " + args.error().message + " (the function is " + func->type() + ")");
     return 1;
   }
-  auto results = func->call(std::span<const Value>(*args));
+  auto results = [&] {
+    RunWatchdog::Call in_guest(watchdog);
+    return func->call(std::span<const Value>(*args));
+  }();
   if (!results)
-    return trap_status(results.trap());
+    return trap_status(results.trap(), f.timeout);
   for (const Value& v : *results)
     std::printf("%s\n", v.to_string().c_str());
   std::fflush(stdout);
@@ -90,15 +94,25 @@ int run_session(Session& s, const RunFlags& f) {
   }
   ComponentLinker linker;
   wasi::p2::add_to_linker(linker, *ctx);
+  auto limits = parse_run_limits(f);
+  if (!limits) {
+    run_fail(limits.error().message);
+    return 1;
+  }
   s.store.emplace(s.engine);
-  auto instance = linker.instantiate(*s.store, *s.component);
+  apply_run_limits(*limits, *s.store);
+  RunWatchdog watchdog(s.engine, limits->timeout_ms, f.timeout);
+  auto instance = [&] {
+    RunWatchdog::Call in_guest(watchdog);
+    return linker.instantiate(*s.store, *s.component);
+  }();
   if (!instance) {
     run_fail(f.file + ": " + instance.error().to_string());
     return 1;
   }
   s.instance = std::move(*instance);
   if (!f.invoke.empty())
-    return invoke(*s.instance, f);
+    return invoke(*s.instance, f, watchdog);
   std::string run_iface;
   for (const std::string& e : s.instance->exports())
     if (e.starts_with("wasi:cli/run@0.2."))
@@ -108,9 +122,12 @@ int run_session(Session& s, const RunFlags& f) {
     run_fail(f.file + ": the component does not export wasi:cli/run@0.2.x");
     return 1;
   }
-  auto r = run->call({});
+  auto r = [&] {
+    RunWatchdog::Call in_guest(watchdog);
+    return run->call({});
+  }();
   if (!r)
-    return trap_status(r.trap());
+    return trap_status(r.trap(), f.timeout);
   if (r->size() != 1 || r->front().kind() != ValueKind::Result)
     return 1;
   return r->front().is_err() ? 1 : 0;

@@ -63,7 +63,9 @@ Result<void> SpectestHost::create() {
                         store_.create_global({wasm::kF64, false}, engine::Value::from_f64_bits(f64_bits)));
 
   wasm::TableType table{wasm::kFuncRef, wasm::Limits{10, 20, false, false}};
-  exports_.emplace_back("table", store_.create_table(table, nullptr));
+  auto created = store_.create_table(table, nullptr);
+  if (!created) return Error{"spectest table: " + created.error().message};
+  exports_.emplace_back("table", *created);
 
   auto memory = store_.create_memory(wasm::MemoryType{wasm::Limits{1, 2, false, false}});
   if (!memory) return Error{"spectest memory: " + memory.error().message};

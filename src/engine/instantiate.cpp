@@ -1,6 +1,7 @@
 // Store::instantiate (spec 2.0 "instantiation"): match imports, allocate functions, tables,
 // memories and globals, evaluate element segments, run active element then data segments in
 // order, then the start function. Import matching itself is link.cpp.
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -21,6 +22,8 @@ class Instantiator {
  private:
   void add_imports(std::span<const Extern> imports);
   void alloc_funcs();
+  /// Whether the defined tables' and memories' minimums fit in the store's limits.
+  Result<void> check_limits() const;
   Result<void> alloc_tables();
   Result<void> alloc_memories();
   Result<void> alloc_globals();
@@ -53,7 +56,8 @@ InstantiateResult Instantiator::run(std::span<const Extern> imports) {
 
   add_imports(imports);
   alloc_funcs();
-  Result<void> allocated = alloc_tables();
+  Result<void> allocated = check_limits();
+  if (allocated) allocated = alloc_tables();
   if (allocated) allocated = alloc_memories();
   if (allocated) allocated = alloc_globals();
   if (allocated) allocated = eval_passive_elems();
@@ -120,6 +124,18 @@ void Instantiator::alloc_funcs() {
   }
 }
 
+Result<void> Instantiator::check_limits() const {
+  uint64_t elems = 0;
+  uint64_t bytes = 0;
+  // Sizes past the per-table and per-memory caps are refused by alloc_* with their own errors.
+  for (size_t i = m_.num_imported_tables; i < m_.tables.size(); ++i)
+    elems += std::min<uint64_t>(m_.tables[i].limits.min, wasm::kMaxTableSize);
+  for (size_t i = m_.num_imported_memories; i < m_.memories.size(); ++i)
+    bytes += std::min<uint64_t>(m_.memories[i].limits.min, wasm::kMaxPages32) * wasm::kPageSize;
+  if (auto why = store_.account_.check(elems, bytes)) return unexpected("instantiation: " + *why);
+  return {};
+}
+
 Result<void> Instantiator::alloc_tables() {
   for (size_t i = m_.num_imported_tables; i < m_.tables.size(); ++i) {
     const wasm::TableType& type = m_.tables[i];
@@ -129,7 +145,8 @@ Result<void> Instantiator::alloc_tables() {
       return unexpected("table size exceeds the runtime limit of " +
                         std::to_string(wasm::kMaxTableSize) + " elements");
     }
-    auto table = std::make_unique<Table>(type, nullptr);
+    store_.account_.charge_table(type.limits.min);  // check_limits made room
+    auto table = std::make_unique<Table>(type, nullptr, &store_.account_);
     inst_->tables.push_back(table.get());
     store_.tables_.push_back(std::move(table));
   }
@@ -139,6 +156,8 @@ Result<void> Instantiator::alloc_tables() {
 Result<void> Instantiator::alloc_memories() {
   for (size_t i = m_.num_imported_memories; i < m_.memories.size(); ++i) {
     RILL_TRY(std::unique_ptr<Memory> memory, Memory::create(m_.memories[i]));
+    store_.account_.charge_memory(memory->size_bytes());  // check_limits made room
+    memory->set_account(&store_.account_);
     inst_->memories.push_back(memory.get());
     store_.memories_.push_back(std::move(memory));
   }

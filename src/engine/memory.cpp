@@ -179,6 +179,7 @@ int64_t Memory::grow(uint64_t delta_pages) {
   // Pages past the size hold zeros: never touched, or reset when a pooled reservation came back.
   uint8_t* start = base_ + old * wasm::kPageSize;
   const uint64_t len = delta_pages * wasm::kPageSize;
+  if (account_ && account_->check(0, len)) return -1;
   if (mprotect(start, len, PROT_READ | PROT_WRITE) != 0) {
     // A failed mprotect may have changed part of the range; nothing past the size may be
     // accessible.
@@ -186,6 +187,7 @@ int64_t Memory::grow(uint64_t delta_pages) {
     return -1;
   }
   pages_ = old + delta_pages;
+  if (account_) account_->charge_memory(len);
   return static_cast<int64_t>(old);
 }
 

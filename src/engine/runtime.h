@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "rill/base/result.h"
+#include "rill/engine/limits.h"
 #include "rill/engine/trap.h"
 #include "rill/engine/value.h"
 #include "rill/wasm/module.h"
@@ -75,8 +76,11 @@ class Memory {
   uint64_t pages() const { return pages_; }
   /// Current type for import matching (min = current size).
   wasm::MemoryType type() const;
-  /// memory.grow: the old size in pages, or -1 on failure (past max or out of host memory).
+  /// memory.grow: the old size in pages, or -1 on failure (past max, past the store's limits
+  /// or out of host memory).
   int64_t grow(uint64_t delta_pages);
+  /// The store account that growth is charged to (null: none).
+  void set_account(ResourceAccount* account) { account_ = account; }
   /// Bounds-checked host access; false when [offset, offset+len) is out of bounds.
   bool read(uint64_t offset, void* out, uint64_t len) const;
   bool write(uint64_t offset, const void* in, uint64_t len);
@@ -86,23 +90,27 @@ class Memory {
   uint8_t* base_ = nullptr;
   uint64_t pages_ = 0;
   std::optional<uint64_t> max_pages_;
+  ResourceAccount* account_ = nullptr;
 };
 
 class Table {
  public:
-  Table(const wasm::TableType& type, Ref init);
+  /// {account}: the store account that growth is charged to (null: none); the caller charges
+  /// the initial size.
+  Table(const wasm::TableType& type, Ref init, ResourceAccount* account = nullptr);
   uint32_t size() const { return static_cast<uint32_t>(elems_.size()); }
   Ref* data() { return elems_.data(); }
   /// Current type for import matching (min = current size).
   wasm::TableType type() const;
   wasm::ValType elem_type() const { return type_.elem; }
-  /// table.grow: the old size, or -1 on failure.
+  /// table.grow: the old size, or -1 on failure (past max, kMaxTableSize or the store's limits).
   int64_t grow(uint32_t delta, Ref init);
   std::vector<Ref>& elems() { return elems_; }
 
  private:
   wasm::TableType type_;
   std::vector<Ref> elems_;
+  ResourceAccount* account_ = nullptr;
 };
 
 struct Global {

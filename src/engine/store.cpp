@@ -1,4 +1,4 @@
-// Store: creation of host-side objects, Store::call (argument checks and the slot buffer around
+// Store: creation of host-side objects (charged to the store's limits), Store::call (argument checks and the slot buffer around
 // interp::execute), epoch deadlines and the lazily created interpreter state.
 #include "rill/engine/store.h"
 
@@ -63,16 +63,29 @@ Function* Store::create_host_function(wasm::FuncType type, HostFunc fn) {
 }
 
 Result<Memory*> Store::create_memory(const wasm::MemoryType& type) {
+  if (type.limits.min <= wasm::kMaxPages32) {  // larger: Memory::create says why
+    if (auto why = account_.check(0, type.limits.min * wasm::kPageSize)) return unexpected(*why);
+  }
   RILL_TRY(std::unique_ptr<Memory> memory, Memory::create(type));
+  account_.charge_memory(memory->size_bytes());
+  memory->set_account(&account_);
   memories_.push_back(std::move(memory));
   return memories_.back().get();
 }
 
-Table* Store::create_table(const wasm::TableType& type, Ref init) {
+Result<Table*> Store::create_table(const wasm::TableType& type, Ref init) {
   // The Table constructor cannot fail; refuse what it could not honour.
-  if (type.limits.min > wasm::kMaxTableSize) return nullptr;
-  if (type.limits.max && *type.limits.max < type.limits.min) return nullptr;
-  tables_.push_back(std::make_unique<Table>(type, init));
+  if (type.limits.min > wasm::kMaxTableSize) {
+    return unexpected("table size exceeds the runtime limit of " +
+                      std::to_string(wasm::kMaxTableSize) + " elements");
+  }
+  if (type.limits.max && *type.limits.max < type.limits.min) {
+    return unexpected("size minimum must not be greater than maximum");
+  }
+  if (!account_.charge_table(type.limits.min)) {
+    return unexpected(*account_.check(type.limits.min, 0));
+  }
+  tables_.push_back(std::make_unique<Table>(type, init, &account_));
   return tables_.back().get();
 }
 

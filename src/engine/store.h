@@ -26,8 +26,10 @@ class Store {
   Engine& engine() const { return *engine_; }
 
   Function* create_host_function(wasm::FuncType type, HostFunc fn);
+  /// A memory or table of this store; an Error when its type is refused or its initial size
+  /// does not fit in the store's limits.
   Result<Memory*> create_memory(const wasm::MemoryType& type);
-  Table* create_table(const wasm::TableType& type, Ref init);
+  Result<Table*> create_table(const wasm::TableType& type, Ref init);
   Global* create_global(const wasm::GlobalType& type, const Value& init);
 
   /// Link {imports} (in the module's import order), allocate, initialise segments and run start.
@@ -41,12 +43,20 @@ class Store {
   void set_epoch_deadline(uint64_t ticks);
   uint64_t epoch_deadline() const { return epoch_deadline_; }
 
+  /// Limits on all memories and tables of this store (limits.h). Lowering them below what is
+  /// already allocated makes further growth fail; nothing is freed.
+  void set_limits(const StoreLimits& limits) { account_.set_limits(limits); }
+  const StoreLimits& limits() const { return account_.limits(); }
+  /// What the store's memories and tables take against its limits.
+  const ResourceAccount& account() const { return account_; }
+
   /// Interpreter state, created on first use.
   ExecState& exec();
 
  private:
   Engine* engine_;
   uint64_t epoch_deadline_ = UINT64_MAX;
+  ResourceAccount account_;  ///< before the objects that point at it
   std::deque<std::unique_ptr<Function>> funcs_;
   std::deque<std::unique_ptr<Memory>> memories_;
   std::deque<std::unique_ptr<Table>> tables_;

@@ -34,6 +34,7 @@ struct DecodeState {
   std::optional<uint32_t> code_count;  ///< entries in the code section, when present
   uint64_t code_count_offset = 0;      ///< where that count is
   uint64_t table_init_entries = 0;     ///< element items so far (against max_table_init)
+  uint64_t module_locals = 0;          ///< declared locals so far (against max_module_locals)
   bool has_data = false;        ///< a data section was seen
 };
 

@@ -1,5 +1,5 @@
 // Element, data count, data and code sections, and constant expressions.
-// Function bodies are only framed here (locals expanded); their instructions are decoded later
+// Function bodies are only framed here (locals decoded, not expanded); their instructions are decoded later
 // by CodeReader under the validator.
 #include <string>
 #include <utility>
@@ -91,7 +91,8 @@ Result<ElemSegment> read_elem_segment(Reader& r, DecodeState& s) {
   return seg;
 }
 
-/// Frames one function body: size, local declarations (total checked before expanding), code.
+/// Frames one function body: size, local declarations (checked against the per-function and
+/// module-wide limits; kept as declared, not expanded), code.
 Result<FuncBody> read_func_body(Reader& r, DecodeState& s, uint32_t defined_index) {
   const Module& m = s.m;
   FuncBody body;
@@ -110,22 +111,27 @@ Result<FuncBody> read_func_body(Reader& r, DecodeState& s, uint32_t defined_inde
     total = m.types[m.funcs[func]].params.size();
   }
   RILL_TRY(const uint32_t ndecls, read_count(br, s.limits.max_locals, "locals"));
-  struct Decl {
-    uint32_t count;
-    ValType type;
-  };
-  std::vector<Decl> decls;
-  decls.reserve(ndecls);
   for (uint32_t i = 0; i < ndecls; ++i) {
     const uint64_t at = br.offset();
     RILL_TRY(const uint32_t count, br.u32());
     total += count;
     if (total > s.limits.max_locals) return Error{"too many locals", at};
+    // The module-wide bound: validation and translation cost time per declared local.
+    s.module_locals += count;
+    if (s.module_locals > s.limits.max_module_locals) {
+      return Error{"too many locals: the module's functions declare more than " +
+                       std::to_string(s.limits.max_module_locals) + " in total",
+                   at};
+    }
     RILL_TRY(const ValType t, read_val_type(br));
-    decls.push_back({count, t});
+    if (count == 0) continue;
+    if (!body.local_decls.empty() && body.local_decls.back().type == t) {
+      body.local_decls.back().count += count;
+    } else {
+      body.local_decls.push_back({count, t});
+    }
+    body.num_locals += count;
   }
-  body.locals.reserve(static_cast<size_t>(total));
-  for (const Decl& d : decls) body.locals.insert(body.locals.end(), d.count, d.type);
   body.code_offset = br.offset();
   body.end_offset = start + size;
   // The body must close with `end`; whether that byte really is the final `end` (and not an

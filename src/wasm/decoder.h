@@ -23,6 +23,11 @@ struct DecodeLimits {
   uint32_t max_elem_segments = 10'000'000;
   uint32_t max_table_init = 10'000'000;
   uint32_t max_locals = 50'000;        ///< per function, params + locals
+  /// Declared locals (params excluded) of all the module's functions together. Without it the
+  /// per-function limit times max_functions let a module of a few hundred KB cost minutes of
+  /// validation and translation. The largest real module we know (SpiderMonkey in
+  /// StarlingMonkey, 12 MB) declares about 113,000.
+  uint64_t max_module_locals = 10'000'000;
   uint32_t max_params = 1'000;
   uint32_t max_results = 1'000;
   uint32_t max_br_table = 65'520;

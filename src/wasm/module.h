@@ -54,9 +54,24 @@ struct DataSegment {
   uint32_t size = 0;
 };
 
+/// One run of locals of the same type, as declared (`count` times `type`).
+struct LocalDecl {
+  uint32_t count = 0;
+  ValType type;
+  friend bool operator==(const LocalDecl&, const LocalDecl&) = default;
+};
+
 /// A defined function's body: local declarations and the code range in Module::bytes.
+/// The locals are kept as declared, not expanded: a declaration of 50,000 locals costs one
+/// LocalDecl, so a module's memory stays proportional to its bytes (see DecodeLimits).
 struct FuncBody {
-  std::vector<ValType> locals;  ///< expanded (params excluded); count checked against a limit
+  std::vector<LocalDecl> local_decls;  ///< params excluded; adjacent runs of one type merged
+  uint32_t num_locals = 0;             ///< sum of the counts in {local_decls}
+  /// Appends the declared locals, one ValType each, to {out}.
+  void expand_locals(std::vector<ValType>& out) const {
+    out.reserve(out.size() + num_locals);
+    for (const LocalDecl& d : local_decls) out.insert(out.end(), d.count, d.type);
+  }
   uint64_t code_offset = 0;     ///< first instruction
   uint64_t end_offset = 0;      ///< one past the final `end`
   uint64_t body_offset = 0;     ///< start of the body (its size field), for error messages

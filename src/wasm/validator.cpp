@@ -629,9 +629,9 @@ Result<void> FuncValidator::begin() {
     return unknown_index("type", m_.funcs[func_index_], body.body_offset);
   }
   const FuncType& ft = m_.func_type(func_index_);
-  locals_.reserve(ft.params.size() + body.locals.size());
+  locals_.reserve(ft.params.size() + body.num_locals);
   locals_.assign(ft.params.begin(), ft.params.end());
-  locals_.insert(locals_.end(), body.locals.begin(), body.locals.end());
+  body.expand_locals(locals_);
   begun_ = true;
   Instr none;
   none.offset = body.code_offset;

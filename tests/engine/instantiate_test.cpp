@@ -150,7 +150,9 @@ class InstantiateTest : public testing::Test {
   Table* table(uint64_t min,
                std::optional<uint64_t> max = std::nullopt,
                wasm::ValType elem = wasm::kFuncRef) {
-    return store_.create_table(wasm::TableType{elem, limits(min, max)}, nullptr);
+    auto t = store_.create_table(wasm::TableType{elem, limits(min, max)}, nullptr);
+    EXPECT_TRUE(t.has_value());
+    return t ? *t : nullptr;
   }
   /// Instantiation that must fail at link time; returns the error message.
   std::string link_error(ModuleBuilder& b, std::vector<Extern> imports) {

@@ -118,9 +118,19 @@ class ModuleBuilder {
     append(*memory_, leb(min_pages));
     if (max_pages) append(*memory_, leb(*max_pages));
   }
+  /// Table 0 (replaces an earlier one; add_table adds more).
   void table(uint32_t min) {
-    table_ = Bytes{FUNCREF, 0x00};
-    append(*table_, leb(min));
+    if (tables_.empty()) tables_.emplace_back();
+    tables_[0] = Bytes{FUNCREF, 0x00};
+    append(tables_[0], leb(min));
+  }
+  /// Another funcref table; returns its index.
+  uint32_t add_table(uint32_t min, std::optional<uint32_t> max = std::nullopt) {
+    Bytes t = {FUNCREF, static_cast<uint8_t>(max ? 1 : 0)};
+    append(t, leb(min));
+    if (max) append(t, leb(*max));
+    tables_.push_back(std::move(t));
+    return static_cast<uint32_t>(tables_.size() - 1);
   }
   /// A mutable or immutable global with a constant initialiser ({init} without `end`).
   uint32_t global(uint8_t type, bool mut, Bytes init) {
@@ -147,7 +157,7 @@ class ModuleBuilder {
     std::vector<Bytes> fs;
     for (uint32_t t : funcs_) fs.push_back(leb(t));
     section(out, 3, fs);
-    if (table_) section(out, 4, {*table_});
+    section(out, 4, tables_);
     if (memory_) section(out, 5, {*memory_});
     section(out, 6, globals_);
     section(out, 7, exports_);
@@ -174,9 +184,9 @@ class ModuleBuilder {
     append(out, body);
   }
 
-  std::vector<Bytes> types_, imports_, bodies_, exports_, globals_, elems_;
+  std::vector<Bytes> types_, imports_, bodies_, exports_, globals_, elems_, tables_;
   std::vector<uint32_t> funcs_;
-  std::optional<Bytes> memory_, table_;
+  std::optional<Bytes> memory_;
   uint32_t num_imported_ = 0;
 };
 

@@ -74,10 +74,13 @@ TEST(TableTest, TypeReportsCurrentSizeAsMin) {
 TEST(TableTest, StoreCreateTableRefusesOversizedTables) {
   Engine engine;
   Store store(engine);
-  EXPECT_EQ(store.create_table(table_type(wasm::kMaxTableSize + 1), nullptr), nullptr);
-  EXPECT_EQ(store.create_table(table_type(4, 3), nullptr), nullptr);
-  Table* t = store.create_table(table_type(4, 8), tag(16));
-  ASSERT_NE(t, nullptr);
+  auto big = store.create_table(table_type(wasm::kMaxTableSize + 1), nullptr);
+  ASSERT_FALSE(big);
+  EXPECT_EQ(big.error().message, "table size exceeds the runtime limit of 10000000 elements");
+  EXPECT_FALSE(store.create_table(table_type(4, 3), nullptr));
+  auto created = store.create_table(table_type(4, 8), tag(16));
+  ASSERT_TRUE(created);
+  Table* t = *created;
   EXPECT_EQ(t->size(), 4u);
   EXPECT_EQ(t->data()[3], tag(16));
 }

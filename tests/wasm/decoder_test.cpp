@@ -124,13 +124,14 @@ TEST(Decoder, TypesFunctionsAndCode) {
   EXPECT_EQ(m->funcs, (std::vector<uint32_t>{1, 0}));
   EXPECT_EQ(m->num_defined_funcs(), 2u);
   ASSERT_EQ(m->code.size(), 2u);
-  EXPECT_EQ(m->code[0].locals, (std::vector<ValType>{kI32, kI32, kV128}));
+  EXPECT_EQ(m->code[0].local_decls, (std::vector<LocalDecl>{{2, kI32}, {1, kV128}}));
+  EXPECT_EQ(m->code[0].num_locals, 3u);
   EXPECT_EQ(m->code[0].body_offset, code + 1);
   EXPECT_EQ(m->code[0].code_offset, code + 7);
   EXPECT_EQ(m->code[0].end_offset, code + 9);
   const auto body = m->code_bytes(m->code[0]);
   EXPECT_EQ(Bytes(body.begin(), body.end()), (Bytes{0x01, 0x0b}));
-  EXPECT_TRUE(m->code[1].locals.empty());
+  EXPECT_TRUE(m->code[1].local_decls.empty());
   EXPECT_EQ(m->code[1].end_offset, b.size());
 }
 
@@ -458,7 +459,7 @@ TEST(Decoder, TooManyLocals) {
   // The limit counts params: 2 params + 49'998 locals is fine, one more is not.
   auto m = decode_ok(body(cat({{0x01}, leb(49'998), {0x7f}})));
   ASSERT_TRUE(m);
-  EXPECT_EQ(m->code[0].locals.size(), 49'998u);
+  EXPECT_EQ(m->code[0].num_locals, 49'998u);
   e = decode_err(body(cat({{0x02}, leb(49'998), {0x7f}, leb(1), {0x7e}})));
   EXPECT_EQ(e.message, "too many locals");
   EXPECT_EQ(e.offset, 29u);

@@ -91,7 +91,8 @@ class ValidatorTest : public ::testing::Test {
     const uint32_t t = add_type(std::move(params), std::move(results));
     m_.funcs = {t};
     m_.code.assign(1, FuncBody{});
-    m_.code[0].locals = std::move(locals);
+    for (ValType l : locals) m_.code[0].local_decls.push_back({1, l});
+    m_.code[0].num_locals = static_cast<uint32_t>(locals.size());
     m_.code[0].code_offset = 0;
   }
 

@@ -72,20 +72,20 @@ Result<std::unique_ptr<CompiledFunc>> Translator::translate() {
   if (!validated_) RILL_CHECK_OK(val_.begin());
 
   uint32_t slot = 0;
-  local_slot_.reserve(type_.params.size() + body.locals.size());
+  local_slot_.reserve(type_.params.size() + body.num_locals);
   for (ValType t : type_.params) {
     local_slot_.push_back(slot);
     slot += t.slots();
   }
   const uint32_t param_slots = slot;
-  for (ValType t : body.locals) {
-    local_slot_.push_back(slot);
-    slot += t.slots();
+  for (const wasm::LocalDecl& d : body.local_decls) {
+    const uint32_t n = d.type.slots();
+    for (uint32_t i = 0; i < d.count; ++i, slot += n) local_slot_.push_back(slot);
   }
   if (validated_) {
-    local_types_.reserve(type_.params.size() + body.locals.size());
+    local_types_.reserve(type_.params.size() + body.num_locals);
     local_types_.insert(local_types_.end(), type_.params.begin(), type_.params.end());
-    local_types_.insert(local_types_.end(), body.locals.begin(), body.locals.end());
+    body.expand_locals(local_types_);
   }
   stack_base_ = slot;
   local_refs_.assign(slot, 0);
