@@ -28,6 +28,11 @@ struct Config {
   /// (string bytes, list buffers, one Value per element of other lists, record fields): a
   /// call over it traps, so no guest makes the host allocate without bound (32 MiB).
   uint64_t max_lift_bytes = uint64_t{32} << 20;
+  /// Live handles (resources, and later waitables, streams, ...) one component instance may
+  /// hold; definitions.py allows 2^28 - 1, which a looping guest would make cost the host
+  /// 12 GiB. Past it, resource.new and lowering an own/borrow trap "table is full". The
+  /// default, 2^19 - 1, keeps a full table (and its last growth) under 40 MiB.
+  uint64_t max_component_handles = (uint64_t{1} << 19) - 1;
 };
 
 /// Translated code for one module; produced by Engine::compile.

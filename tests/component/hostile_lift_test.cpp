@@ -185,3 +185,34 @@ TEST(PackedValue, DeepNestingIsDestroyedIteratively) {
 }
 
 }  // namespace
+
+namespace {
+
+// A guest making handles without end: the table stops at Config::max_component_handles (so at
+// tens of MiB of host memory) instead of definitions.py's 2^28 - 1 (12 GiB of entries).
+TEST(HostileHandles, TheHandleTableIsBounded) {
+  if (!RILL_HAVE_JCO) GTEST_SKIP() << "jco not installed (npm ci)";
+  for (uint64_t limit : {uint64_t{1000}, rill::Config{}.max_component_handles}) {
+    rill::Config config;
+    config.max_component_handles = limit;
+    rill::Engine engine(config);
+    rill::Store store(engine);
+    auto c = rill::Component::compile_file(engine, wasm_path("hostile_handles"));
+    ASSERT_TRUE(c) << c.error().to_string();
+    rill::ComponentLinker linker;
+    auto inst = linker.instantiate(store, *c);
+    ASSERT_TRUE(inst) << inst.error().to_string();
+    auto make = inst->func("make");
+    ASSERT_TRUE(make);
+    const uint64_t before = peak_rss();
+    auto ok = make->call({Value::u32(static_cast<uint32_t>(limit))});
+    ASSERT_TRUE(ok) << ok.trap().message;
+    EXPECT_EQ((*ok)[0].as_u32(), limit);  // handles 1..limit
+    auto over = make->call({Value::u32(1)});
+    ASSERT_FALSE(over);
+    EXPECT_NE(over.trap().message.find("full"), std::string::npos) << over.trap().message;
+    EXPECT_LT(peak_rss() - before, uint64_t{64} << 20);
+  }
+}
+
+}  // namespace

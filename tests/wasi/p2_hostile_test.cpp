@@ -14,11 +14,7 @@
 namespace rill::wasi_test {
 namespace {
 
-#ifdef RILL_TEST_UNDER_ASAN
-constexpr bool kAsan = true;
-#else
-constexpr bool kAsan = false;
-#endif
+constexpr bool kAsan = !rill::test::kMemoryLimitApplies;
 
 /// `rill run ARGS` with its address space capped at 20 GiB: room for the 8 GiB reservation of
 /// each linear memory, far below what the old lifting asked for (skipped under ASan).

@@ -11,26 +11,14 @@
 #include <vector>
 
 #include "wasi_test_util.h"
+#include "../wasm_bytes.h"
 
 namespace rill::wasi_test {
 namespace {
 
-using Bytes = std::vector<uint8_t>;
-
-void put_leb(Bytes& b, uint64_t v) {
-  do {
-    uint8_t byte = v & 0x7f;
-    v >>= 7;
-    if (v) byte |= 0x80;
-    b.push_back(byte);
-  } while (v);
-}
-
-void put_section(Bytes& out, uint8_t id, const Bytes& payload) {
-  out.push_back(id);
-  put_leb(out, payload.size());
-  out.insert(out.end(), payload.begin(), payload.end());
-}
+using test::Bytes;
+using test::put_leb;
+using test::put_section;
 
 /// A module with a memory of {pages} and two exports: `_start` loops forever and
 /// `grow(i32) -> i32` runs memory.grow.

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "../bounded_child.h"
+
 namespace rill::wasi_test {
 
 /// A fresh directory under $TMPDIR, deleted with everything in it on destruction.
@@ -57,18 +59,10 @@ struct Outcome {
   std::string err;
 };
 
-#if defined(__SANITIZE_ADDRESS__)
-#define RILL_TEST_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RILL_TEST_UNDER_ASAN 1
-#endif
-#endif
-
 /// Limits this process's address space to {bytes} (for a child about to run hostile input);
 /// nothing under ASan, whose shadow memory reserves terabytes.
 inline void limit_address_space(uint64_t bytes) {
-#ifndef RILL_TEST_UNDER_ASAN
+#if !RILL_TEST_UNDER_ASAN
   rlimit lim{};
   lim.rlim_cur = lim.rlim_max = static_cast<rlim_t>(bytes);
   ::setrlimit(RLIMIT_AS, &lim);

@@ -7,26 +7,14 @@
 
 #include "../bounded_child.h"
 #include "rill/wasm/decoder.h"
+#include "../wasm_bytes.h"
 
 namespace rill::wasm {
 namespace {
 
-using Bytes = std::vector<uint8_t>;
-
-void put_leb(Bytes& b, uint64_t v) {
-  do {
-    uint8_t byte = v & 0x7f;
-    v >>= 7;
-    if (v) byte |= 0x80;
-    b.push_back(byte);
-  } while (v);
-}
-
-void put_section(Bytes& out, uint8_t id, const Bytes& payload) {
-  out.push_back(id);
-  put_leb(out, payload.size());
-  out.insert(out.end(), payload.begin(), payload.end());
-}
+using test::Bytes;
+using test::put_leb;
+using test::put_section;
 
 /// The body of every function: one declaration of {locals} i32s, then `end`.
 Bytes locals_body(uint32_t locals) {

@@ -7,20 +7,13 @@
 #include <initializer_list>
 #include <string>
 #include <vector>
+#include "../wasm_bytes.h"
 
 namespace rill::wasm {
 namespace {
 
-using Bytes = std::vector<uint8_t>;
-
-void put_leb(Bytes& b, uint64_t v) {
-  do {
-    uint8_t byte = v & 0x7f;
-    v >>= 7;
-    if (v) byte |= 0x80;
-    b.push_back(byte);
-  } while (v);
-}
+using test::Bytes;
+using test::put_leb;
 
 Bytes leb(uint64_t v) {
   Bytes b;

@@ -14,7 +14,7 @@ uint32_t HandleTable::add(HandleEntry e) {
     slots_[i] = std::move(e);
     return i;
   }
-  if (slots_.size() > kMaxLength) return 0;
+  if (slots_.size() > limit_) return 0;
   slots_.push_back(std::move(e));
   return static_cast<uint32_t>(slots_.size() - 1);
 }

@@ -49,12 +49,15 @@ class HandleTable {
   }
   /// Adds {e}: its index, or 0 when the table is full.
   uint32_t add(HandleEntry e);
+  /// At most {n} slots (kMaxLength at most): engine Config::max_component_handles.
+  void set_limit(uint64_t n) { limit_ = static_cast<uint32_t>(n < kMaxLength ? n : kMaxLength); }
   /// Removes handle {i} (which must be live).
   HandleEntry remove(uint32_t i);
   size_t live() const;
 
  private:
   std::vector<std::optional<HandleEntry>> slots_{1};
+  uint32_t limit_ = kMaxLength;
   std::vector<uint32_t> free_;
 };
 

@@ -447,6 +447,7 @@ Result<void> run_instance(const Instance& def, ScopeRt& s, Ctx& cx, uint64_t off
   }
   auto child = std::make_unique<ComponentInstanceRt>();
   child->store = &cx.store;
+  child->handles.set_limit(cx.store.engine().config().max_component_handles);
   child->parent = s.inst;
   ComponentInstanceRt* raw = child.get();
   s.inst->children.push_back(std::move(child));
@@ -685,6 +686,7 @@ Result<std::shared_ptr<InstanceRt>> instantiate(engine::Store& store,
   Ctx cx{store, c, std::nullopt, stub_missing};
   root = std::make_unique<ComponentInstanceRt>();
   root->store = &store;
+  root->handles.set_limit(store.engine().config().max_component_handles);
   ComponentClosure closure{c->root.get(), {}, c, false};
   auto r = instantiate_in(cx, closure, imports, root.get(), true);
   start_trap = std::move(cx.trap);
