@@ -1,7 +1,8 @@
 // Component-model costs through the public API (include/rill/component.h): instantiation of a
 // pre-compiled component (with and without a linear memory), the call overhead of a component
 // export next to the same core call, and lifting/lowering strings and list<u32> per call and
-// per byte. Components: bench/wat/simple.wat and tests/component/wat/strings.wat, encoded by jco.
+// per byte (packed lists of numbers and, for comparison, a list of one Value per element).
+// Components: bench/wat/simple.wat, tests/component/wat/{strings,hostile_lists}.wat, encoded by jco.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -128,6 +129,58 @@ void BM_ComponentSumList(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * state.range(0) * 4);
 }
 BENCHMARK(BM_ComponentSumList)->Arg(16)->Arg(1024)->Arg(1 << 18);
+
+/// The same list given packed (what typed bindings and lifting produce): one memcpy into the
+/// guest instead of one Value per element. Compare with BM_ComponentSumList in the same run.
+void BM_ComponentSumListPacked(benchmark::State& state) {
+  StringsInstance s;
+  rill::ComponentFunc sum = *s.inst.func("sum");
+  std::vector<uint32_t> xs;
+  for (int64_t i = 0; i < state.range(0); ++i) xs.push_back(static_cast<uint32_t>(i));
+  const std::vector<rill::Value> args{rill::ToValue<std::vector<uint32_t>>::make(xs)};
+  for (auto _ : state) {
+    auto r = sum.call(args);
+    if (!r) {
+      state.SkipWithError(r.trap().message.c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetBytesProcessed(state.iterations() * state.range(0) * 4);
+}
+BENCHMARK(BM_ComponentSumListPacked)->Arg(16)->Arg(1024)->Arg(1 << 18);
+
+/// A guest handing the host a list<u8> of {n} bytes (tests/component/wat/hostile_lists.wat,
+/// `bytes(n)` -> the import sink-bytes): lifting it is one packed buffer.
+void BM_ComponentBytesToHost(benchmark::State& state) {
+  rill::Engine engine;
+  rill::Store store(engine);
+  rill::Component c = load(engine, "hostile_lists");
+  rill::ComponentLinker linker;
+  auto sink = [](std::span<const rill::Value> a, std::vector<rill::Value>& r) -> std::optional<rill::Trap> {
+    r.push_back(rill::Value::u64(a[0].byte_view().size()));
+    return std::nullopt;
+  };
+  linker.root().func_new("sink-bytes", sink).func_new("sink-strings", sink)
+      .func_new("sink-pairs", sink).func_new("sink-floats", sink);
+  auto inst = linker.instantiate(store, c);
+  if (!inst) {
+    state.SkipWithError(inst.error().message.c_str());
+    return;
+  }
+  rill::ComponentFunc bytes = *inst->func("bytes");
+  const std::vector<rill::Value> args{rill::Value::u32(static_cast<uint32_t>(state.range(0)))};
+  for (auto _ : state) {
+    auto r = bytes.call(args);
+    if (!r || (*r)[0].as_u64() != static_cast<uint64_t>(state.range(0))) {
+      state.SkipWithError("bytes() failed");
+      return;
+    }
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetBytesProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_ComponentBytesToHost)->Arg(1024)->Arg(64 << 10)->Arg(1 << 20);
 
 /// reverse(xs: list<u32>) -> list<u32> through typed bindings (std::vector<uint32_t>).
 void BM_ComponentReverseListTyped(benchmark::State& state) {

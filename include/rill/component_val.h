@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <initializer_list>
 #include <memory>
@@ -210,6 +211,9 @@ class Value {
 
   /// WAVE-style text, e.g. `"a"`, `[1, 2]`, `{x: 1}`, `some(3)`, `ok("x")`.
   std::string to_string() const;
+  /// Writes to_string() to {f} in pieces, never holding the whole text (a list of millions of
+  /// elements prints in bounded memory).
+  void print_to(std::FILE* f) const;
   /// Structural equality (floats by bits, except that two NaNs compare equal).
   friend bool operator==(const Value& a, const Value& b);
 

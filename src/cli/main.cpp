@@ -2,6 +2,8 @@
 // `rill wast` is implemented in wast_runner, `rill run` in run_cmd, `rill inspect` in
 // inspect_cmd.
 #include <cstdio>
+#include <exception>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
@@ -108,7 +110,7 @@ void add_inspect(CLI::App& app, std::string& file) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int main_checked(int argc, char** argv) {
   CLI::App app{"rill: a WebAssembly runtime"};
   app.set_version_flag("--version", "rill 0.1.0");
   app.require_subcommand(1);
@@ -127,4 +129,18 @@ int main(int argc, char** argv) {
     return rill::cli::run_module(run);
   }
   return 2;
+}
+
+// Allocation failure on a guest's behalf is a trap inside the engine (host functions) or an
+// Error (decoding, instantiation); anything that still escapes ends with a message and status
+// 1, never std::terminate's abort (which would read as a trap, 134).
+int main(int argc, char** argv) {
+  try {
+    return main_checked(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fputs("rill: out of memory\n", stderr);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "rill: %s\n", e.what());
+  }
+  return 1;
 }

@@ -53,8 +53,10 @@ int invoke(const ComponentInstance& instance, const RunFlags& f, RunWatchdog& wa
   }();
   if (!results)
     return trap_status(results.trap(), f.timeout);
-  for (const Value& v : *results)
-    std::printf("%s\n", v.to_string().c_str());
+  for (const Value& v : *results) {
+    v.print_to(stdout);  // in pieces: a result of millions of elements in bounded memory
+    std::fputc('\n', stdout);
+  }
   std::fflush(stdout);
   return 0;
 }

@@ -127,7 +127,23 @@ Value Value::err(std::optional<Value> payload) {
 }
 
 namespace {
-void quote(std::string& out, const std::string& s, char q) {
+/// Where printing goes: a string, flushed to {file} in pieces when there is one, so a value of
+/// any size prints in bounded memory.
+struct Out {
+  std::string buf;
+  std::FILE* file = nullptr;
+  void operator+=(const std::string& s) { buf += s; }
+  void operator+=(const char* s) { buf += s; }
+  void push_back(char c) { buf.push_back(c); }
+  void spill() {
+    if (file && buf.size() >= 1 << 16) {
+      std::fwrite(buf.data(), 1, buf.size(), file);
+      buf.clear();
+    }
+  }
+};
+
+void quote(Out& out, const std::string& s, char q) {
   out.push_back(q);
   for (unsigned char c : s) {
     if (c == static_cast<unsigned char>(q) || c == '\\') {
@@ -144,20 +160,21 @@ void quote(std::string& out, const std::string& s, char q) {
   out.push_back(q);
 }
 
-void print(std::string& out, const Value& v);
+void print(Out& out, const Value& v);
 
-void print_items(std::string& out, const Value& v, char open, char close) {
+void print_items(Out& out, const Value& v, char open, char close) {
   out.push_back(open);
   const size_t n = v.kind() == ValueKind::List ? v.list_size() : v.items().size();
   for (size_t i = 0; i < n; ++i) {
     if (i) out += ", ";
     if (v.packed()) print(out, v.element(i));
     else print(out, v.items()[i]);
+    out.spill();
   }
   out.push_back(close);
 }
 
-void print_payload(std::string& out, const char* name, const Value& v) {
+void print_payload(Out& out, const char* name, const Value& v) {
   out += name;
   if (const Value* p = v.payload()) {
     out.push_back('(');
@@ -166,7 +183,7 @@ void print_payload(std::string& out, const char* name, const Value& v) {
   }
 }
 
-void print(std::string& out, const Value& v) {
+void print(Out& out, const Value& v) {
   switch (v.kind()) {
     case ValueKind::Bool: out += v.as_bool() ? "true" : "false"; return;
     case ValueKind::S8: case ValueKind::S16: case ValueKind::S32: case ValueKind::S64:
@@ -230,9 +247,16 @@ bool is_nan64(uint64_t b) {
 }  // namespace
 
 std::string Value::to_string() const {
-  std::string out;
+  Out out;
   print(out, *this);
-  return out;
+  return std::move(out.buf);
+}
+
+void Value::print_to(std::FILE* f) const {
+  Out out;
+  out.file = f;
+  print(out, *this);
+  std::fwrite(out.buf.data(), 1, out.buf.size(), f);
 }
 
 bool operator==(const Value& a, const Value& b) {

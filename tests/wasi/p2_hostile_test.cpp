@@ -73,3 +73,22 @@ TEST(HostileP2, AdapterPwriteOverTheBudgetTraps) {
 
 }  // namespace
 }  // namespace rill::wasi_test
+
+namespace rill::wasi_test {
+namespace {
+
+TEST(HostileP2, AHugeInvokeResultPrintsInBoundedMemory) {
+  if (!RILL_HAVE_JCO) GTEST_SKIP() << "jco not installed";
+  // 30 MiB of bytes lift as one buffer and print as "[120, 120, ...]": 150 MB of text, which
+  // goes out in pieces instead of being built whole.
+  auto r = run_bounded({"--invoke", "give(31457280)", wasm("hostile_stdout")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.size(), 31457280u * 5 - 2 + 2 + 1);  // "120, " per byte, less the last ", ", brackets, newline
+  EXPECT_EQ(r.out.substr(0, 10), "[120, 120,");
+  if (!kAsan) {
+    EXPECT_LT(r.max_rss_kb, (30 + 64) * kMiB);  // the guest's 30 MiB, the host's copy, no text
+  }
+}
+
+}  // namespace
+}  // namespace rill::wasi_test
