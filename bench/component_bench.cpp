@@ -64,6 +64,19 @@ struct StringsInstance {
   }
 };
 
+/// Calls {f} with {args} once per iteration; a trap ends the benchmark with its message.
+bool call_loop(benchmark::State& state, const rill::ComponentFunc& f, const std::vector<rill::Value>& args) {
+  for (auto _ : state) {
+    auto r = f.call(args);
+    if (!r) {
+      state.SkipWithError(r.trap().message.c_str());
+      return false;
+    }
+    benchmark::DoNotOptimize(r);
+  }
+  return true;
+}
+
 void BM_ComponentCallAdd(benchmark::State& state) {
   StringsInstance s;
   rill::ComponentFunc add = *s.inst.func("add");
@@ -98,14 +111,7 @@ void BM_ComponentEchoString(benchmark::State& state) {
   StringsInstance s;
   rill::ComponentFunc echo = *s.inst.func("echo");
   const std::vector<rill::Value> args{rill::Value::string(std::string(static_cast<size_t>(state.range(0)), 'a'))};
-  for (auto _ : state) {
-    auto r = echo.call(args);
-    if (!r) {
-      state.SkipWithError(r.trap().message.c_str());
-      return;
-    }
-    benchmark::DoNotOptimize(r);
-  }
+  if (!call_loop(state, echo, args)) return;
   // Bytes lowered plus bytes lifted.
   state.SetBytesProcessed(state.iterations() * state.range(0) * 2);
 }
@@ -118,14 +124,7 @@ void BM_ComponentSumList(benchmark::State& state) {
   std::vector<rill::Value> items;
   for (int64_t i = 0; i < state.range(0); ++i) items.push_back(rill::Value::u32(static_cast<uint32_t>(i)));
   const std::vector<rill::Value> args{rill::Value::list(std::move(items))};
-  for (auto _ : state) {
-    auto r = sum.call(args);
-    if (!r) {
-      state.SkipWithError(r.trap().message.c_str());
-      return;
-    }
-    benchmark::DoNotOptimize(r);
-  }
+  if (!call_loop(state, sum, args)) return;
   state.SetBytesProcessed(state.iterations() * state.range(0) * 4);
 }
 BENCHMARK(BM_ComponentSumList)->Arg(16)->Arg(1024)->Arg(1 << 18);
@@ -138,14 +137,7 @@ void BM_ComponentSumListPacked(benchmark::State& state) {
   std::vector<uint32_t> xs;
   for (int64_t i = 0; i < state.range(0); ++i) xs.push_back(static_cast<uint32_t>(i));
   const std::vector<rill::Value> args{rill::ToValue<std::vector<uint32_t>>::make(xs)};
-  for (auto _ : state) {
-    auto r = sum.call(args);
-    if (!r) {
-      state.SkipWithError(r.trap().message.c_str());
-      return;
-    }
-    benchmark::DoNotOptimize(r);
-  }
+  if (!call_loop(state, sum, args)) return;
   state.SetBytesProcessed(state.iterations() * state.range(0) * 4);
 }
 BENCHMARK(BM_ComponentSumListPacked)->Arg(16)->Arg(1024)->Arg(1 << 18);
@@ -170,14 +162,7 @@ void BM_ComponentBytesToHost(benchmark::State& state) {
   }
   rill::ComponentFunc bytes = *inst->func("bytes");
   const std::vector<rill::Value> args{rill::Value::u32(static_cast<uint32_t>(state.range(0)))};
-  for (auto _ : state) {
-    auto r = bytes.call(args);
-    if (!r || (*r)[0].as_u64() != static_cast<uint64_t>(state.range(0))) {
-      state.SkipWithError("bytes() failed");
-      return;
-    }
-    benchmark::DoNotOptimize(r);
-  }
+  if (!call_loop(state, bytes, args)) return;
   state.SetBytesProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_ComponentBytesToHost)->Arg(1024)->Arg(64 << 10)->Arg(1 << 20);

@@ -160,10 +160,10 @@ void round_trip_memory(World& w, const CanonOpts& opts, const std::vector<RTypeP
                        const RTypePtr& tuple, const std::vector<Value>& vals) {
   std::memset(w.dst->base(), 0, w.dst->size_bytes());
   w.bump = 8;
-  Cx low{opts, &w.inst};
+  Cx low{opts, &w.inst, nullptr, nullptr, std::nullopt};
   std::vector<engine::Value> flat;
   if (!lower_flat_values(low, 0, vals, ts, tuple, flat, std::nullopt)) return;  // did not fit
-  Cx lift{opts, &w.inst};
+  Cx lift{opts, &w.inst, nullptr, nullptr, std::nullopt};
   lift.budget = uint64_t{1} << 24;
   std::vector<Value> back;
   size_t pos = 0;
@@ -192,7 +192,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // 1. The spilled form: a pointer into src.
   opts.memory = w->src;
   {
-    Cx cx{opts, &w->inst};
+    Cx cx{opts, &w->inst, nullptr, nullptr, std::nullopt};
     cx.budget = uint64_t{1} << 20;
     std::vector<Value> vals;
     size_t pos = 0;
@@ -205,7 +205,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   // 2. The flat form (lists and strings in it point into src).
   if (tuple->flat.size() <= kMaxFlatParams) {
-    Cx cx{opts, &w->inst};
+    Cx cx{opts, &w->inst, nullptr, nullptr, std::nullopt};
     cx.budget = uint64_t{1} << 20;
     std::vector<Value> vals;
     size_t pos = 0;
@@ -217,11 +217,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       // Flat values back and forth (lists and strings go through dst).
       std::memset(w->dst->base(), 0, w->dst->size_bytes());
       w->bump = 8;
-      Cx low{to, &w->inst};
+      Cx low{to, &w->inst, nullptr, nullptr, std::nullopt};
       std::vector<engine::Value> again;
       if (lower_flat_values(low, kMaxFlatParams, vals, ts, tuple, again, std::nullopt)) {
         if (again.size() != tuple->flat.size()) std::abort();
-        Cx lift{to, &w->inst};
+        Cx lift{to, &w->inst, nullptr, nullptr, std::nullopt};
         lift.budget = uint64_t{1} << 24;
         std::vector<Value> back;
         size_t p2 = 0;
