@@ -1,5 +1,7 @@
 // Store: owns every runtime object (functions, memories, tables, globals, instances) and the
-// interpreter's execution state. A Store is used by one thread at a time.
+// interpreter's execution states: one for calls on the thread's own stack, and a pool leased to
+// fibers (engine/fiber.h), one per fiber with a call of this store active on it. A Store is used
+// by one thread at a time.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +17,7 @@
 namespace rill::engine {
 
 struct ExecState;  // interpreter stacks (engine/interp), created on first call
+class Fiber;
 
 class Store {
  public:
@@ -41,8 +44,16 @@ class Store {
   void set_epoch_deadline(uint64_t ticks);
   uint64_t epoch_deadline() const { return epoch_deadline_; }
 
-  /// Interpreter state, created on first use.
+  /// Interpreter state of the running stack: on the thread's own stack the store's own one
+  /// (created on first use); on a fiber the one leased to that fiber, taken from the pool on
+  /// the fiber's first use. Calls on one stack nest (LIFO), calls on different fibers may be
+  /// suspended and resumed in any order.
   ExecState& exec();
+  /// Ends the lease of {es} to its fiber (a no-op for the store's own state) once no call is
+  /// active on it; it goes back to the pool.
+  void release_exec(ExecState& es);
+  /// Execution states created for fibers (leased or pooled); for tests.
+  size_t fiber_exec_count() const { return fiber_execs_.size(); }
 
  private:
   Engine* engine_;
@@ -52,7 +63,12 @@ class Store {
   std::deque<std::unique_ptr<Table>> tables_;
   std::deque<std::unique_ptr<Global>> globals_;
   std::deque<std::unique_ptr<Instance>> instances_;
-  std::unique_ptr<ExecState, void (*)(ExecState*)> exec_{nullptr, nullptr};
+  using ExecPtr = std::unique_ptr<ExecState, void (*)(ExecState*)>;
+  ExecPtr exec_{nullptr, nullptr};
+  std::vector<ExecPtr> fiber_execs_;   ///< every state created for fibers
+  std::vector<ExecState*> free_execs_;  ///< those not leased now
+
+  ExecState& fiber_exec(Fiber& fiber);
 
   friend class Instantiator;
 };
