@@ -21,6 +21,9 @@
 #endif
 
 namespace rill::engine {
+
+constinit thread_local Fiber* detail::tl_current_fiber = nullptr;
+
 namespace {
 
 namespace bctx = boost::context::detail;
@@ -30,8 +33,6 @@ namespace bctx = boost::context::detail;
 constexpr size_t kGuardSize = size_t{64} << 10;
 /// Default-size stacks kept for reuse on each thread.
 constexpr size_t kMaxPooledStacks = 64;
-
-constinit thread_local Fiber* tl_current = nullptr;
 
 size_t page_size() {
   static const size_t size = static_cast<size_t>(sysconf(_SC_PAGESIZE));
@@ -43,18 +44,27 @@ size_t round_to_pages(size_t n) {
   return (n + p - 1) / p * p;
 }
 
-/// Unmapped default-size stacks of this thread. {tl_pool_alive} (trivially destructible) tells
-/// a fiber destroyed during thread exit, after the pool, to unmap its stack instead.
-constinit thread_local bool tl_pool_alive = false;
+/// Unused default-size stacks of this thread (mappings, guard region first).
 struct StackPool {
   std::vector<void*> free;
-  StackPool() { tl_pool_alive = true; }
-  ~StackPool() {
-    tl_pool_alive = false;
-    for (void* m : free) munmap(m, kGuardSize + round_to_pages(kDefaultFiberStack));
-  }
+  ~StackPool();
 };
+/// 0: the pool was never used on this thread, 1: alive, 2: destroyed at thread exit (a fiber
+/// destroyed after that unmaps its stack). Trivially destructible, so readable at any time.
+constinit thread_local int tl_pool_state = 0;
 thread_local StackPool tl_pool;
+
+StackPool::~StackPool() {
+  tl_pool_state = 2;
+  for (void* m : free) munmap(m, kGuardSize + round_to_pages(kDefaultFiberStack));
+}
+
+/// This thread's pool, constructed on first use; null once destroyed.
+StackPool* stack_pool() {
+  if (tl_pool_state == 2) return nullptr;
+  tl_pool_state = 1;
+  return &tl_pool;  // the first access constructs it
+}
 
 [[noreturn]] void fatal(const char* what) {
   std::fprintf(stderr, "rill: fiber misuse: %s\n", what);
@@ -74,9 +84,10 @@ Result<std::unique_ptr<Fiber>> Fiber::create(Entry entry, size_t stack_size) {
   if (size == 0) return unexpected("fiber: stack size is zero");
   const bool pooled = size == round_to_pages(kDefaultFiberStack);
   void* mapping = nullptr;
-  if (pooled && tl_pool_alive && !tl_pool.free.empty()) {
-    mapping = tl_pool.free.back();
-    tl_pool.free.pop_back();
+  StackPool* pool = pooled ? stack_pool() : nullptr;
+  if (pool != nullptr && !pool->free.empty()) {
+    mapping = pool->free.back();
+    pool->free.pop_back();
   } else {
     mapping = mmap(nullptr, kGuardSize + size, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
@@ -110,14 +121,20 @@ Fiber::~Fiber() {
   // their redzones poisoned; the next fiber on this stack starts clean.
   __asan_unpoison_memory_region(reinterpret_cast<void*>(stack_lo()), size);
 #endif
-  if (size == round_to_pages(kDefaultFiberStack) && tl_pool_alive && tl_pool.free.size() < kMaxPooledStacks) {
-    tl_pool.free.push_back(stack_);
-    return;
+  if (size == round_to_pages(kDefaultFiberStack)) {
+    StackPool* pool = stack_pool();
+    if (pool != nullptr && pool->free.size() < kMaxPooledStacks) {
+      pool->free.push_back(stack_);
+      return;
+    }
   }
   munmap(stack_, kGuardSize + size);
 }
 
-Fiber* Fiber::current() { return tl_current; }
+size_t Fiber::pooled_stacks() {
+  const StackPool* pool = stack_pool();
+  return pool == nullptr ? 0 : pool->free.size();
+}
 
 void Fiber::run_on_stack() {
 #ifdef RILL_FIBER_ASAN
@@ -135,10 +152,10 @@ void Fiber::run_on_stack() {
 void Fiber::resume() {
   if (state_ == State::Running) fatal("resume() of a running fiber (itself or one that resumed it)");
   if (state_ == State::Done) fatal("resume() of a finished fiber");
-  Fiber* const resumer = tl_current;
+  Fiber* const resumer = detail::tl_current_fiber;
   sigjmp_buf* const resumer_jmp = signals::tl_fault_jmp;
   signals::tl_fault_jmp = static_cast<sigjmp_buf*>(saved_fault_jmp_);
-  tl_current = this;
+  detail::tl_current_fiber = this;
   state_ = State::Running;
 #ifdef RILL_FIBER_ASAN
   void* fake_stack = nullptr;
@@ -151,12 +168,12 @@ void Fiber::resume() {
   ctx_ = t.fctx;  // where the fiber suspended (meaningless once Done)
   saved_fault_jmp_ = signals::tl_fault_jmp;
   signals::tl_fault_jmp = resumer_jmp;
-  tl_current = resumer;
+  detail::tl_current_fiber = resumer;
   if (state_ == State::Done && error_) std::rethrow_exception(std::exchange(error_, nullptr));
 }
 
 void Fiber::suspend() {
-  Fiber* const self = tl_current;
+  Fiber* const self = detail::tl_current_fiber;
   if (self == nullptr) fatal("suspend() outside a fiber");
   self->switch_out(false);
 }
@@ -176,7 +193,7 @@ void Fiber::switch_out(bool exiting) {
 }
 
 bool Fiber::in_current_guard(uintptr_t addr) {
-  const Fiber* f = tl_current;
+  const Fiber* f = detail::tl_current_fiber;
   if (f == nullptr) return false;
   const auto base = reinterpret_cast<uintptr_t>(f->stack_);
   return addr >= base && addr < base + kGuardSize;

@@ -31,6 +31,12 @@ namespace rill::engine {
 
 class Store;
 struct ExecState;
+class Fiber;
+
+namespace detail {
+/// The fiber running on this thread (Fiber::current()); here so the check inlines.
+extern constinit thread_local Fiber* tl_current_fiber;
+}  // namespace detail
 
 #if defined(__SANITIZE_ADDRESS__)
 #define RILL_FIBER_ASAN 1
@@ -80,7 +86,10 @@ class Fiber {
   static void suspend();
 
   /// The fiber running on this thread; null on the thread's own stack.
-  static Fiber* current();
+  static Fiber* current() { return detail::tl_current_fiber; }
+
+  /// Default-size stacks in this thread's pool (for tests).
+  static size_t pooled_stacks();
 
   State state() const { return state_; }
   bool done() const { return state_ == State::Done; }

@@ -136,8 +136,8 @@ void Store::set_epoch_deadline(uint64_t ticks) {
   epoch_deadline_ = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
 }
 
-ExecState& Store::exec() {
-  if (Fiber* fiber = Fiber::current(); fiber != nullptr) [[unlikely]] return fiber_exec(*fiber);
+ExecState& Store::exec_slow() {
+  if (Fiber* fiber = Fiber::current(); fiber != nullptr) return fiber_exec(*fiber);
   if (!exec_) exec_ = interp::make_exec_state(engine_->config());
   return *exec_;
 }

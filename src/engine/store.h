@@ -12,12 +12,12 @@
 #include <vector>
 
 #include "rill/engine/engine.h"
+#include "rill/engine/fiber.h"
 #include "rill/engine/runtime.h"
 
 namespace rill::engine {
 
 struct ExecState;  // interpreter stacks (engine/interp), created on first call
-class Fiber;
 
 class Store {
  public:
@@ -41,6 +41,8 @@ class Store {
   [[nodiscard]] std::optional<Trap> call(Function* fn, std::span<const Value> args, std::vector<Value>& results);
 
   /// Trap with Interrupted once Engine::epoch() reaches now + {ticks}. UINT64_MAX disables it.
+  /// The interpreter reads it at every entry and again after every host call returns (where a
+  /// guest suspended on a fiber resumes): the deadline is re-armed on every resume.
   void set_epoch_deadline(uint64_t ticks);
   uint64_t epoch_deadline() const { return epoch_deadline_; }
 
@@ -48,7 +50,10 @@ class Store {
   /// (created on first use); on a fiber the one leased to that fiber, taken from the pool on
   /// the fiber's first use. Calls on one stack nest (LIFO), calls on different fibers may be
   /// suspended and resumed in any order.
-  ExecState& exec();
+  ExecState& exec() {
+    if (Fiber::current() != nullptr || !exec_) [[unlikely]] return exec_slow();
+    return *exec_;
+  }
   /// Ends the lease of {es} to its fiber (a no-op for the store's own state) once no call is
   /// active on it; it goes back to the pool.
   void release_exec(ExecState& es);
@@ -68,6 +73,7 @@ class Store {
   std::vector<ExecPtr> fiber_execs_;   ///< every state created for fibers
   std::vector<ExecState*> free_execs_;  ///< those not leased now
 
+  ExecState& exec_slow();
   ExecState& fiber_exec(Fiber& fiber);
 
   friend class Instantiator;

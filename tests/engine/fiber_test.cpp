@@ -130,10 +130,18 @@ TEST(Fiber, StacksAreReused) {
     f->resume();
     first = f->stack_lo();
   }
+  const size_t pooled = Fiber::pooled_stacks();
+  EXPECT_GE(pooled, 1u);
   std::unique_ptr<Fiber> g = make([] {});
   ASSERT_NE(g, nullptr);
+  EXPECT_EQ(Fiber::pooled_stacks(), pooled - 1);
   EXPECT_EQ(g->stack_lo(), first);  // the pooled stack (a LIFO free list)
   g->resume();
+  // Stacks of another size are not pooled.
+  std::unique_ptr<Fiber> small = make([] {}, 128 * 1024);
+  ASSERT_NE(small, nullptr);
+  small.reset();
+  EXPECT_EQ(Fiber::pooled_stacks(), pooled - 1);
   // A fiber that never ran can be destroyed; so can a finished one.
   std::unique_ptr<Fiber> never = make([] {});
   EXPECT_NE(never, nullptr);

@@ -102,14 +102,14 @@ std::optional<Trap> call_host_direct(Store& store, Function* fn, Slot* slots) {
     es.pending_trap.reset();
   }
   --es.active;
-  store.release_exec(es);
+  if (es.fiber != nullptr) store.release_exec(es);
   return result;
 }
 
 /// execute()'s result when it returns before entering run(): the state goes back to the pool
 /// when it was leased for this call only.
 Trap refuse(Store& store, ExecState& es, TrapKind kind) {
-  store.release_exec(es);
+  if (es.fiber != nullptr) store.release_exec(es);
   return Trap::make(kind);
 }
 
@@ -232,7 +232,7 @@ std::optional<Trap> execute(Store& store, Function* fn, Slot* slots) {
   es.stack_top = base;
   --es.reentry;
   --es.active;
-  store.release_exec(es);
+  if (es.fiber != nullptr) [[unlikely]] store.release_exec(es);
   return result;
 }
 
