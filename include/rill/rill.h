@@ -108,7 +108,9 @@ class Store {
   Store& operator=(Store&&) noexcept;
 
   /// Trap with Interrupted once the engine's epoch advances {ticks} past its current value.
-  /// UINT64_MAX (the default) disables the deadline.
+  /// UINT64_MAX (the default) disables the deadline. A running guest sees a new deadline at its
+  /// next entry and whenever a host function it called returns (so one set by that host function,
+  /// or while the guest was suspended in it, applies from there on).
   void set_epoch_deadline(uint64_t ticks);
 
   /// Limits on all memories and tables of this store, existing and future. Set them before

@@ -11,6 +11,8 @@
 #include <csignal>
 #include <mutex>
 
+#include "rill/engine/fiber.h"
+
 namespace rill::engine::signals {
 
 constinit thread_local sigjmp_buf* volatile tl_fault_jmp = nullptr;
@@ -84,6 +86,13 @@ void handle_fault(int sig, siginfo_t* info, void* context) {
   if (jmp != nullptr && info != nullptr && info->si_code > 0 &&
       in_reservation(reinterpret_cast<uintptr_t>(info->si_addr))) {
     siglongjmp(*jmp, 1);
+  }
+  // A fiber that ran out of native stack (host code or the interpreter's own frames, never a
+  // guest access): not a guest fault, and nothing to return to. Say so, then die as before.
+  if (info != nullptr && info->si_code > 0 &&
+      Fiber::in_current_guard(reinterpret_cast<uintptr_t>(info->si_addr))) {
+    static constexpr char kMsg[] = "rill: native stack overflow on a fiber (guard page hit)\n";
+    [[maybe_unused]] const ssize_t n = write(STDERR_FILENO, kMsg, sizeof(kMsg) - 1);
   }
   chain(sig, info, context);
   errno = saved_errno;

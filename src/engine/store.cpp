@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "rill/engine/fiber.h"
+#include "rill/engine/interp/exec_state.h"
 #include "rill/engine/interp/interp.h"
 #include "rill/engine/signals.h"
 
@@ -147,9 +149,32 @@ void Store::set_epoch_deadline(uint64_t ticks) {
   epoch_deadline_ = ticks > UINT64_MAX - now ? UINT64_MAX : now + ticks;
 }
 
-ExecState& Store::exec() {
+ExecState& Store::exec_slow() {
+  if (Fiber* fiber = Fiber::current(); fiber != nullptr) return fiber_exec(*fiber);
   if (!exec_) exec_ = interp::make_exec_state(engine_->config());
   return *exec_;
+}
+
+ExecState& Store::fiber_exec(Fiber& fiber) {
+  if (ExecState* es = fiber.leased_exec(this)) return *es;
+  ExecState* es = nullptr;
+  if (!free_execs_.empty()) {
+    es = free_execs_.back();
+    free_execs_.pop_back();
+  } else {
+    fiber_execs_.push_back(interp::make_exec_state(engine_->config()));
+    es = fiber_execs_.back().get();
+  }
+  es->fiber = &fiber;
+  fiber.add_lease(this, es);
+  return *es;
+}
+
+void Store::release_exec(ExecState& es) {
+  if (es.fiber == nullptr || es.active != 0) return;
+  es.fiber->end_lease(this);
+  es.fiber = nullptr;
+  free_execs_.push_back(&es);
 }
 
 }  // namespace rill::engine

@@ -1,5 +1,7 @@
 // Store: owns every runtime object (functions, memories, tables, globals, instances) and the
-// interpreter's execution state. A Store is used by one thread at a time.
+// interpreter's execution states: one for calls on the thread's own stack, and a pool leased to
+// fibers (engine/fiber.h), one per fiber with a call of this store active on it. A Store is used
+// by one thread at a time.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +12,7 @@
 #include <vector>
 
 #include "rill/engine/engine.h"
+#include "rill/engine/fiber.h"
 #include "rill/engine/runtime.h"
 
 namespace rill::engine {
@@ -40,6 +43,8 @@ class Store {
   [[nodiscard]] std::optional<Trap> call(Function* fn, std::span<const Value> args, std::vector<Value>& results);
 
   /// Trap with Interrupted once Engine::epoch() reaches now + {ticks}. UINT64_MAX disables it.
+  /// The interpreter reads it at every entry and again after every host call returns (where a
+  /// guest suspended on a fiber resumes): the deadline is re-armed on every resume.
   void set_epoch_deadline(uint64_t ticks);
   uint64_t epoch_deadline() const { return epoch_deadline_; }
 
@@ -50,8 +55,19 @@ class Store {
   /// What the store's memories and tables take against its limits.
   const ResourceAccount& account() const { return account_; }
 
-  /// Interpreter state, created on first use.
-  ExecState& exec();
+  /// Interpreter state of the running stack: on the thread's own stack the store's own one
+  /// (created on first use); on a fiber the one leased to that fiber, taken from the pool on
+  /// the fiber's first use. Calls on one stack nest (LIFO), calls on different fibers may be
+  /// suspended and resumed in any order.
+  ExecState& exec() {
+    if (Fiber::current() != nullptr || !exec_) [[unlikely]] return exec_slow();
+    return *exec_;
+  }
+  /// Ends the lease of {es} to its fiber (a no-op for the store's own state) once no call is
+  /// active on it; it goes back to the pool.
+  void release_exec(ExecState& es);
+  /// Execution states created for fibers (leased or pooled); for tests.
+  size_t fiber_exec_count() const { return fiber_execs_.size(); }
 
  private:
   Engine* engine_;
@@ -62,7 +78,13 @@ class Store {
   std::deque<std::unique_ptr<Table>> tables_;
   std::deque<std::unique_ptr<Global>> globals_;
   std::deque<std::unique_ptr<Instance>> instances_;
-  std::unique_ptr<ExecState, void (*)(ExecState*)> exec_{nullptr, nullptr};
+  using ExecPtr = std::unique_ptr<ExecState, void (*)(ExecState*)>;
+  ExecPtr exec_{nullptr, nullptr};
+  std::vector<ExecPtr> fiber_execs_;   ///< every state created for fibers
+  std::vector<ExecState*> free_execs_;  ///< those not leased now
+
+  ExecState& exec_slow();
+  ExecState& fiber_exec(Fiber& fiber);
 
   friend class Instantiator;
 };

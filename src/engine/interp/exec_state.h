@@ -15,6 +15,8 @@
 
 namespace rill::engine {
 
+class Fiber;
+
 /// What a wasm call pushes: where to continue in the caller, the caller's context, and the
 /// function called (so the running function is frames_top[-1].func, with no separate register).
 /// execute() pushes a sentinel record whose return address exits run().
@@ -39,6 +41,8 @@ struct ExecState {
   const std::atomic<uint64_t>* epoch = nullptr;
   uint64_t deadline = UINT64_MAX;
   std::optional<Trap> pending_trap;    ///< a host function's trap, returned by execute()
+  Fiber* fiber = nullptr;              ///< the fiber it is leased to (null: the store's own)
+  uint32_t active = 0;                 ///< entries (execute, direct host calls) using it now
 };
 
 }  // namespace rill::engine

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <vector>
 
+#include "rill/engine/fiber.h"
 #include "rill/engine/interp/interp.h"
 #include "rill/engine/interp/interpreter.h"
 #include "rill/engine/interp/iops.h"
@@ -50,9 +51,12 @@ std::pair<uintptr_t, uintptr_t> thread_stack() {
 }
 
 /// False when entering the interpreter here would leave less than kMinNativeStack of the
-/// thread's stack. Code running on a stack the thread does not know (a coroutine's) passes.
+/// running stack: the fiber's on a fiber, else the thread's. Code running on a stack neither
+/// knows (a foreign coroutine's) passes.
 bool native_stack_ok() {
-  thread_local const std::pair<uintptr_t, uintptr_t> stack = thread_stack();
+  thread_local const std::pair<uintptr_t, uintptr_t> thread = thread_stack();
+  std::pair<uintptr_t, uintptr_t> stack = thread;
+  if (const Fiber* fiber = Fiber::current(); fiber != nullptr) stack = {fiber->stack_lo(), fiber->stack_hi()};
   const auto sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
   if (sp <= stack.first || sp >= stack.second) return true;
   return sp - stack.first >= kMinNativeStack;
@@ -91,12 +95,22 @@ Trap make_trap(ExecState& es, int rc, const FrameRecord* bottom) {
 std::optional<Trap> call_host_direct(Store& store, Function* fn, Slot* slots) {
   ExecState& es = store.exec();
   es.store = &store;
+  ++es.active;
+  std::optional<Trap> result;
   if (!call_host(es, fn, slots, nullptr)) {
-    Trap t = std::move(*es.pending_trap);
+    result = std::move(*es.pending_trap);
     es.pending_trap.reset();
-    return t;
   }
-  return std::nullopt;
+  --es.active;
+  if (es.fiber != nullptr) store.release_exec(es);
+  return result;
+}
+
+/// execute()'s result when it returns before entering run(): the state goes back to the pool
+/// when it was leased for this call only.
+Trap refuse(Store& store, ExecState& es, TrapKind kind) {
+  if (es.fiber != nullptr) store.release_exec(es);
+  return Trap::make(kind);
 }
 
 }  // namespace
@@ -153,6 +167,9 @@ bool call_host(ExecState& es, Function* fn, Slot* args, Instance* caller) {
   std::optional<Trap> trap = invoke_host(fn->host, c, std::span<const Value>(params, type.params.size()),
                                          std::span<Value>(results, type.results.size()));
   signals::tl_fault_jmp = saved_jmp;
+  // The host function may have suspended its fiber, or changed the store's deadline: run()
+  // continues with the deadline in force now (re-armed on every resume).
+  es.deadline = es.store->epoch_deadline();
   if (trap) {
     es.pending_trap = std::move(trap);
     return false;
@@ -170,17 +187,17 @@ bool call_host(ExecState& es, Function* fn, Slot* args, Instance* caller) {
 std::optional<Trap> execute(Store& store, Function* fn, Slot* slots) {
   if (fn->is_host()) return call_host_direct(store, fn, slots);
   ExecState& es = store.exec();
-  if (es.reentry >= es.max_reentry || !native_stack_ok()) return Trap::make(TrapKind::StackExhausted);
+  if (es.reentry >= es.max_reentry || !native_stack_ok()) return refuse(store, es, TrapKind::StackExhausted);
   const CompiledFunc* code = fn->code;
   Slot* const base = es.stack_top;
   FrameRecord* const sentinel = es.frames_top;
   if (base + code->frame_size > es.stack_end || sentinel + 1 >= es.frames_end) {
-    return Trap::make(TrapKind::StackExhausted);
+    return refuse(store, es, TrapKind::StackExhausted);
   }
   es.store = &store;
   es.epoch = store.engine().epoch_counter();
   es.deadline = store.epoch_deadline();
-  if (es.epoch->load(std::memory_order_relaxed) >= es.deadline) return Trap::make(TrapKind::Interrupted);
+  if (es.epoch->load(std::memory_order_relaxed) >= es.deadline) return refuse(store, es, TrapKind::Interrupted);
 
   std::memcpy(base, slots, code->num_param_slots * sizeof(Slot));
   std::memset(base + code->num_param_slots, 0, (code->num_local_slots - code->num_param_slots) * sizeof(Slot));
@@ -190,6 +207,7 @@ std::optional<Trap> execute(Store& store, Function* fn, Slot* slots) {
   sentinel->inst = fn->instance;
   es.frames_top = sentinel + 1;
   ++es.reentry;
+  ++es.active;
 
   signals::ensure_installed();
   sigjmp_buf* const saved_jmp = signals::tl_fault_jmp;
@@ -213,6 +231,8 @@ std::optional<Trap> execute(Store& store, Function* fn, Slot* slots) {
   es.frames_top = sentinel;
   es.stack_top = base;
   --es.reentry;
+  --es.active;
+  if (es.fiber != nullptr) [[unlikely]] store.release_exec(es);
   return result;
 }
 

@@ -97,7 +97,7 @@ int run(ExecState* es, const Cell* ip, Slot* fp, Instance* inst, const void* con
 
   uint8_t* mem = mem_base(inst);
   const std::atomic<uint64_t>* const epoch = es->epoch;
-  const uint64_t deadline = es->deadline;
+  uint64_t deadline = es->deadline;  // re-read after host calls (a guest on a fiber resumes there)
   TrapKind trap_kind = TrapKind::Unreachable;
   Function* callee = nullptr;
   Slot* nfp = nullptr;
