@@ -1,7 +1,13 @@
-// Small modules for the engine benchmarks, as bytes: the wabt encoding of the .wat text above each.
+// Small modules for the engine benchmarks, as bytes: the wabt encoding of the .wat text above each;
+// and the compile/instantiate steps the benchmarks share.
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <span>
+
+#include "rill/rill.h"
 
 namespace rill::bench {
 
@@ -62,6 +68,23 @@ inline constexpr uint8_t kLoopWasm[] = {
     0x01, 0x20, 0x01, 0x42, 0x01, 0x7c, 0x21, 0x01, 0x0c, 0x00, 0x0b, 0x0b, 0x20, 0x01, 0x0b, 0x20,
     0x01, 0x01, 0x7f, 0x02, 0x40, 0x03, 0x40, 0x20, 0x00, 0x45, 0x0d, 0x01, 0x20, 0x01, 0x10, 0x00,
     0x21, 0x01, 0x20, 0x00, 0x41, 0x01, 0x6b, 0x21, 0x00, 0x0c, 0x00, 0x0b, 0x0b, 0x20, 0x01, 0x0b,
+};
+
+/// Compiles {bytes}, or ends the benchmark binary with the error.
+inline rill::Module compile_or_die(const rill::Engine& engine, std::span<const uint8_t> bytes) {
+  auto m = rill::Module::compile(engine, bytes);
+  if (!m) {
+    std::fprintf(stderr, "bench module failed to compile: %s\n", m.error().to_string().c_str());
+    std::abort();
+  }
+  return std::move(m).value();
+}
+
+/// kSmallWasm instantiated in a store of its own.
+struct SmallInstance {
+  rill::Engine engine;
+  rill::Store store{engine};
+  rill::Instance inst = *rill::Linker().instantiate(store, compile_or_die(engine, kSmallWasm));
 };
 
 }  // namespace rill::bench

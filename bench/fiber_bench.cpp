@@ -84,21 +84,9 @@ void BM_FiberCreateRunDestroy(benchmark::State& state) {
 }
 BENCHMARK(BM_FiberCreateRunDestroy);
 
-rill::Module compile_or_die(const rill::Engine& engine, std::span<const uint8_t> bytes) {
-  auto m = rill::Module::compile(engine, bytes);
-  if (!m) std::abort();
-  return std::move(m).value();
-}
-
-struct AddInstance {
-  rill::Engine engine;
-  rill::Store store{engine};
-  rill::Instance inst = *rill::Linker().instantiate(store, compile_or_die(engine, rill::bench::kSmallWasm));
-};
-
 /// BM_CallTypedAdd's call, each on a new fiber run to completion.
 void BM_CallTypedAddFiberPerCall(benchmark::State& state) {
-  AddInstance s;
+  rill::bench::SmallInstance s;
   auto add = *s.inst.func<int32_t(int32_t, int32_t)>("add");
   int32_t x = 0;
   for (auto _ : state) {
@@ -111,7 +99,7 @@ BENCHMARK(BM_CallTypedAddFiberPerCall);
 
 /// BM_CallTypedAdd's call on one long-lived fiber, resumed for each call.
 void BM_CallTypedAddOnResidentFiber(benchmark::State& state) {
-  AddInstance s;
+  rill::bench::SmallInstance s;
   auto add = *s.inst.func<int32_t(int32_t, int32_t)>("add");
   int32_t x = 0;
   bool stop = false;

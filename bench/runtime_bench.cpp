@@ -13,16 +13,9 @@ namespace {
 
 using rill::bench::kLoopWasm;
 using rill::bench::kMemoryWasm;
+using rill::bench::compile_or_die;
 using rill::bench::kSmallWasm;
-
-rill::Module compile_or_die(const rill::Engine& engine, std::span<const uint8_t> bytes) {
-  auto m = rill::Module::compile(engine, bytes);
-  if (!m) {
-    std::fprintf(stderr, "bench module failed to compile: %s\n", m.error().to_string().c_str());
-    std::abort();
-  }
-  return std::move(m).value();
-}
+using rill::bench::SmallInstance;
 
 void BM_StoreCreate(benchmark::State& state) {
   rill::Engine engine;
@@ -74,12 +67,6 @@ void BM_InstantiateSmallSharedStore(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_InstantiateSmallSharedStore);
-
-struct SmallInstance {
-  rill::Engine engine;
-  rill::Store store{engine};
-  rill::Instance inst = *rill::Linker().instantiate(store, compile_or_die(engine, kSmallWasm));
-};
 
 void BM_CallTypedTrivial(benchmark::State& state) {
   SmallInstance s;
