@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "../wasm_bytes.h"
+
 namespace rill::component::testing {
 
 using Bytes = std::vector<uint8_t>;
@@ -21,12 +23,7 @@ inline Bytes cat(std::initializer_list<Bytes> parts) {
 /// Unsigned LEB128.
 inline Bytes u32(uint64_t v) {
   Bytes b;
-  do {
-    uint8_t byte = v & 0x7f;
-    v >>= 7;
-    if (v) byte |= 0x80;
-    b.push_back(byte);
-  } while (v);
+  rill::test::put_leb(b, v);
   return b;
 }
 
