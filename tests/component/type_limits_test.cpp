@@ -4,24 +4,16 @@
 // 1,000,000 (wasmparser's limit). Hostile inputs 10^5 deep are validated in a child process under
 // a memory limit: the validator must reject them without recursing natively on their depth.
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 
 #include <cstdlib>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "../bounded_child.h"
 #include "builder.h"
 #include "rill/component/decoder.h"
 #include "rill/component/validator.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define RILL_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RILL_TEST_ASAN 1
-#endif
-#endif
 
 namespace rill::component {
 namespace {
@@ -65,25 +57,11 @@ Result<void> validate(const Bytes& b) {
   return validate_component(**c);
 }
 
-/// Limits the address space to 1 GiB, unless under ASan (its shadow memory needs more).
-void limit_memory() {
-#ifndef RILL_TEST_ASAN
-  rlimit lim{};
-  lim.rlim_cur = lim.rlim_max = rlim_t{1} << 30;
-  setrlimit(RLIMIT_AS, &lim);
-#endif
-}
-
-/// Runs {body} in a forked child under limit_memory(); the child's exit status must be 0 (it
-/// exits 1 when {body} is false). A crash or an exhausted stack fails the test instead of the
-/// whole binary.
+/// Runs {body} in a forked child under a 1 GiB data limit (../bounded_child.h; none under
+/// ASan); the child must exit 0 (it exits 1 when {body} is false). A crash, an exhausted stack or
+/// an allocation past the limit fails the test instead of the whole binary.
 void in_child(const std::function<bool()>& body) {
-  EXPECT_EXIT(
-      {
-        limit_memory();
-        std::_Exit(body() ? 0 : 1);
-      },
-      ::testing::ExitedWithCode(0), "");
+  EXPECT_EQ(rill::test::run_bounded(uint64_t{1} << 30, [&] { return body() ? 0 : 1; }), 0);
 }
 
 /// Validation of {b} fails with {message} at {offset}.
