@@ -26,6 +26,12 @@ uint64_t peak_rss() {
   return static_cast<uint64_t>(ru.ru_maxrss) * 1024;
 }
 
+/// Defines every import of hostile_lists.wat (its four sinks) as {sink}.
+void define_sinks(rill::ComponentLinker& linker, const rill::ComponentHostFunc& sink) {
+  for (const char* name : {"sink-bytes", "sink-strings", "sink-pairs", "sink-floats"})
+    linker.root().func_new(name, sink);
+}
+
 class HostileLift : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -40,8 +46,7 @@ class HostileLift : public ::testing::Test {
       r.push_back(Value::u64(a[0].list_size()));
       return std::nullopt;
     };
-    linker.root().func_new("sink-bytes", sink).func_new("sink-strings", sink)
-        .func_new("sink-pairs", sink).func_new("sink-floats", sink);
+    define_sinks(linker, sink);
     auto i = linker.instantiate(store_, component_);
     ASSERT_TRUE(i) << i.error().to_string();
     inst_ = *i;
@@ -130,8 +135,7 @@ TEST_F(HostileLift, TheBudgetIsConfigurable) {
     r.push_back(Value::u64(a[0].list_size()));
     return std::nullopt;
   };
-  linker.root().func_new("sink-bytes", count).func_new("sink-strings", count)
-      .func_new("sink-pairs", count).func_new("sink-floats", count);
+  define_sinks(linker, count);
   auto inst = linker.instantiate(store, *c);
   ASSERT_TRUE(inst);
   auto bytes = inst->func("bytes");
