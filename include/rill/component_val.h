@@ -44,6 +44,9 @@ enum class ValueKind : uint8_t {
   Flags,
   Own,
   Borrow,
+  Stream,        ///< the readable end of a stream, moving between components
+  Future,        ///< the readable end of a future
+  ErrorContext,  ///< an error context
 };
 /// "bool", "u32", "list", ... (WIT spelling).
 const char* to_string(ValueKind k);
@@ -156,6 +159,12 @@ class Value {
   }
   static Value own(ResourceRef r) { return resource(ValueKind::Own, std::move(r)); }
   static Value borrow(ResourceRef r) { return resource(ValueKind::Borrow, std::move(r)); }
+  /// A stream, future or error context: {h} is the runtime's shared object (opaque).
+  static Value stream(std::shared_ptr<const void> h) { return resource(ValueKind::Stream, ResourceRef{std::move(h), 0}); }
+  static Value future(std::shared_ptr<const void> h) { return resource(ValueKind::Future, ResourceRef{std::move(h), 0}); }
+  static Value error_context(std::shared_ptr<const void> h) {
+    return resource(ValueKind::ErrorContext, ResourceRef{std::move(h), 0});
+  }
 
   ValueKind kind() const { return kind_; }
   bool as_bool() const { return bits_ != 0; }
@@ -208,6 +217,8 @@ class Value {
   /// The payload of a Variant/Option/Result, or null when there is none.
   const Value* payload() const { return items_.empty() ? nullptr : &items_[0]; }
   const ResourceRef& resource() const { return resource_; }
+  /// Stream, Future, ErrorContext: the runtime object.
+  const std::shared_ptr<const void>& handle() const { return resource_.type; }
 
   /// WAVE-style text, e.g. `"a"`, `[1, 2]`, `{x: 1}`, `some(3)`, `ok("x")`.
   std::string to_string() const;

@@ -32,6 +32,9 @@ const char* to_string(ValueKind k) {
     case ValueKind::Flags: return "flags";
     case ValueKind::Own: return "own";
     case ValueKind::Borrow: return "borrow";
+    case ValueKind::Stream: return "stream";
+    case ValueKind::Future: return "future";
+    case ValueKind::ErrorContext: return "error-context";
   }
   return "?";
 }
@@ -237,6 +240,9 @@ void print(Out& out, const Value& v) {
       return;
     case ValueKind::Own: out += "own(" + std::to_string(v.resource().rep) + ")"; return;
     case ValueKind::Borrow: out += "borrow(" + std::to_string(v.resource().rep) + ")"; return;
+    case ValueKind::Stream: out += "stream"; return;
+    case ValueKind::Future: out += "future"; return;
+    case ValueKind::ErrorContext: out += "error-context"; return;
   }
 }
 
@@ -285,7 +291,8 @@ bool operator==(const Value& a, const Value& b) {
     case ValueKind::Flags: return a.labels_ == b.labels_;
     case ValueKind::List: case ValueKind::Tuple: return a.items_ == b.items_;
     case ValueKind::Option: case ValueKind::Result: return a.bits_ == b.bits_ && a.items_ == b.items_;
-    case ValueKind::Own: case ValueKind::Borrow:
+    case ValueKind::Own: case ValueKind::Borrow: case ValueKind::Stream: case ValueKind::Future:
+    case ValueKind::ErrorContext:
       return a.resource_.type == b.resource_.type && a.resource_.rep == b.resource_.rep;
     default: return a.bits_ == b.bits_;
   }

@@ -52,7 +52,7 @@ std::optional<Trap> invoke_host(const HostFunc& fn, Caller& caller, std::span<co
 }
 
 Store::Store(Engine& engine) : engine_(&engine) {}
-Store::~Store() = default;
+Store::~Store() { extension_.reset(); }
 
 Function* Store::create_host_function(wasm::FuncType type, HostFunc fn) {
   auto f = std::make_unique<Function>();

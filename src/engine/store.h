@@ -19,6 +19,12 @@ namespace rill::engine {
 
 struct ExecState;  // interpreter stacks (engine/interp), created on first call
 
+/// State a higher layer keeps per store (the component runtime's scheduler). The store destroys
+/// it first, while its functions and memories still exist.
+struct StoreExtension {
+  virtual ~StoreExtension() = default;
+};
+
 class Store {
  public:
   explicit Store(Engine& engine);
@@ -27,6 +33,9 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   Engine& engine() const { return *engine_; }
+
+  StoreExtension* extension() const { return extension_.get(); }
+  void set_extension(std::unique_ptr<StoreExtension> e) { extension_ = std::move(e); }
 
   Function* create_host_function(wasm::FuncType type, HostFunc fn);
   /// A memory or table of this store; an Error when its type is refused or its initial size
@@ -73,6 +82,7 @@ class Store {
   Engine* engine_;
   uint64_t epoch_deadline_ = UINT64_MAX;
   ResourceAccount account_;  ///< before the objects that point at it
+  std::unique_ptr<StoreExtension> extension_;
   std::deque<std::unique_ptr<Function>> funcs_;
   std::deque<std::unique_ptr<Memory>> memories_;
   std::deque<std::unique_ptr<Table>> tables_;

@@ -1,4 +1,6 @@
 #include "rill/component/rt/abi.h"
+#include "rill/component/rt/stream.h"
+#include "rill/component/rt/task.h"
 
 #include <cmath>
 #include <cstring>
@@ -44,6 +46,9 @@ const char* kind_name(TK k) {
     case TK::Flags: return "flags";
     case TK::Own: return "own";
     case TK::Borrow: return "borrow";
+    case TK::Stream: return "stream";
+    case TK::Future: return "future";
+    case TK::ErrorContext: return "error-context";
     default: return "number";
   }
 }
@@ -73,6 +78,9 @@ ValueKind value_kind(TK k) {
     case TK::Flags: return ValueKind::Flags;
     case TK::Own: return ValueKind::Own;
     case TK::Borrow: return ValueKind::Borrow;
+    case TK::Stream: return ValueKind::Stream;
+    case TK::Future: return ValueKind::Future;
+    case TK::ErrorContext: return ValueKind::ErrorContext;
     default: return ValueKind::Bool;
   }
 }
@@ -527,6 +535,8 @@ bool load(Cx& cx, uint64_t ptr, const RType& t, Value& out) {
     case TK::Flags: out = lift_flags(t, read_int(p, t.size)); return true;
     case TK::Own: return lift_own(cx, static_cast<uint32_t>(read_int(p, 4)), t, out);
     case TK::Borrow: return lift_borrow(cx, static_cast<uint32_t>(read_int(p, 4)), t, out);
+    case TK::Stream: case TK::Future: return lift_async_end(cx, static_cast<uint32_t>(read_int(p, 4)), t, out);
+    case TK::ErrorContext: return lift_error_context(cx, static_cast<uint32_t>(read_int(p, 4)), out);
     default: return cx.fail(std::string("lifting ") + to_string(t) + " is not supported yet");
   }
 }
@@ -627,6 +637,12 @@ bool store(Cx& cx, const Value& v, const RType& t, uint64_t ptr) {
       write_int(cx.mem() + ptr, h, 4);
       return true;
     }
+    case TK::Stream: case TK::Future: case TK::ErrorContext: {
+      uint32_t h = 0;
+      if (!(t.kind == TK::ErrorContext ? lower_error_context(cx, v, h) : lower_async_end(cx, v, t, h))) return false;
+      write_int(cx.mem() + ptr, h, 4);
+      return true;
+    }
     default: return cx.fail(std::string("lowering ") + to_string(t) + " is not supported yet");
   }
 }
@@ -717,6 +733,8 @@ bool lift_flat(Cx& cx, FlatIn& in, const RType& t, Value& out) {
     case TK::Flags: out = lift_flags(t, in.next() & 0xffffffffu); return true;
     case TK::Own: return lift_own(cx, static_cast<uint32_t>(in.next()), t, out);
     case TK::Borrow: return lift_borrow(cx, static_cast<uint32_t>(in.next()), t, out);
+    case TK::Stream: case TK::Future: return lift_async_end(cx, static_cast<uint32_t>(in.next()), t, out);
+    case TK::ErrorContext: return lift_error_context(cx, static_cast<uint32_t>(in.next()), out);
     default: return cx.fail(std::string("lifting ") + to_string(t) + " is not supported yet");
   }
 }
@@ -818,6 +836,12 @@ bool lower_flat(Cx& cx, const Value& v, const RType& t, std::vector<engine::Valu
     case TK::Own: case TK::Borrow: {
       uint32_t h = 0;
       if (!lower_handle(cx, v, t, h)) return false;
+      out.push_back(flat_of(wasm::kI32, h));
+      return true;
+    }
+    case TK::Stream: case TK::Future: case TK::ErrorContext: {
+      uint32_t h = 0;
+      if (!(t.kind == TK::ErrorContext ? lower_error_context(cx, v, h) : lower_async_end(cx, v, t, h))) return false;
       out.push_back(flat_of(wasm::kI32, h));
       return true;
     }
@@ -939,5 +963,12 @@ bool lower_flat_values(Cx& cx, uint32_t max_flat, std::span<const Value> vs,
     if (!lower_flat(cx, vs[i], *ts[i], out)) return false;
   return true;
 }
+
+bool store_string_at(Cx& cx, const std::string& s, uint32_t ptr) {
+  return store(cx, Value::string(s), *prim(TK::String), ptr);
+}
+
+bool load_value(Cx& cx, uint64_t ptr, const RType& t, Value& out) { return load(cx, ptr, t, out); }
+bool store_value(Cx& cx, const Value& v, const RType& t, uint64_t ptr) { return store(cx, v, t, ptr); }
 
 }  // namespace rill::component::rt

@@ -21,7 +21,7 @@ inline constexpr uint32_t kMaxValueDepth = 256;
 struct Cx {
   const CanonOpts& opts;
   ComponentInstanceRt* inst;
-  CallTask* task = nullptr;      ///< callee side: the scope borrows are lowered into
+  Task* task = nullptr;          ///< callee side: the scope borrows are lowered into
   LendScope* lenders = nullptr;  ///< caller side: handles lent while the call runs
   MaybeTrap trap;
   /// Host bytes this call may still allocate for lifted values (strings, list buffers, Values):
@@ -53,6 +53,13 @@ bool lift_flat_values(Cx& cx, uint32_t max_flat, std::span<const engine::Value> 
 bool lower_flat_values(Cx& cx, uint32_t max_flat, std::span<const Value> vs,
                        const std::vector<RTypePtr>& ts, const RTypePtr& tuple,
                        std::vector<engine::Value>& out, std::optional<uint32_t> out_ptr);
+
+/// definitions.py load / store of one value of {t} at {ptr} (checked by the caller).
+bool load_value(Cx& cx, uint64_t ptr, const RType& t, Value& out);
+bool store_value(Cx& cx, const Value& v, const RType& t, uint64_t ptr);
+
+/// Stores the string {s} as a (pointer, length) pair at {ptr} (definitions.py store_string).
+bool store_string_at(Cx& cx, const std::string& s, uint32_t ptr);
 
 /// The zero core value of {t}.
 engine::Value zero_value(wasm::ValType t);

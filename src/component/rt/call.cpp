@@ -4,30 +4,91 @@
 
 #include "rill/component/rt/abi.h"
 #include "rill/component/rt/instance.h"
+#include "rill/component/rt/task.h"
 
 namespace rill::component::rt {
 
-uint32_t HandleTable::add(HandleEntry e) {
+const char* to_string(HandleKind k) {
+  switch (k) {
+    case HandleKind::Free: return "free";
+    case HandleKind::Resource: return "resource";
+    case HandleKind::Subtask: return "subtask";
+    case HandleKind::StreamReadable: return "readable stream end";
+    case HandleKind::StreamWritable: return "writable stream end";
+    case HandleKind::FutureReadable: return "readable future end";
+    case HandleKind::FutureWritable: return "writable future end";
+    case HandleKind::WaitableSet: return "waitable set";
+    case HandleKind::ErrorContext: return "error context";
+  }
+  return "?";
+}
+
+uint32_t HandleTable::take_slot() {
   if (!free_.empty()) {
     const uint32_t i = free_.back();
     free_.pop_back();
-    slots_[i] = std::move(e);
     return i;
   }
   if (slots_.size() > limit_) return 0;
-  slots_.push_back(std::move(e));
+  slots_.emplace_back();
   return static_cast<uint32_t>(slots_.size() - 1);
 }
 
+uint32_t HandleTable::add(HandleEntry e) {
+  const uint32_t i = take_slot();
+  if (i == 0) return 0;
+  slots_[i].kind = HandleKind::Resource;
+  slots_[i].res = std::move(e);
+  return i;
+}
+
+uint32_t HandleTable::add(HandleKind k, std::shared_ptr<TableObject> obj) {
+  const uint32_t i = take_slot();
+  if (i == 0) return 0;
+  slots_[i].kind = k;
+  slots_[i].obj = std::move(obj);
+  return i;
+}
+
 HandleEntry HandleTable::remove(uint32_t i) {
-  HandleEntry e = std::move(*slots_[i]);
-  slots_[i].reset();
+  HandleEntry e = std::move(slots_[i].res);
+  slots_[i].res = HandleEntry{};
+  slots_[i].kind = HandleKind::Free;
   free_.push_back(i);
   return e;
 }
 
+std::shared_ptr<TableObject> HandleTable::remove_object(uint32_t i) {
+  std::shared_ptr<TableObject> o = std::move(slots_[i].obj);
+  slots_[i].obj.reset();
+  slots_[i].kind = HandleKind::Free;
+  free_.push_back(i);
+  return o;
+}
+
 size_t HandleTable::live() const {
-  return static_cast<size_t>(std::count_if(slots_.begin(), slots_.end(), [](const auto& s) { return s.has_value(); }));
+  return static_cast<size_t>(
+      std::count_if(slots_.begin(), slots_.end(), [](const Slot& s) { return s.kind != HandleKind::Free; }));
+}
+
+uint32_t ThreadTable::add(Thread* t) {
+  if (!free_.empty()) {
+    const uint32_t i = free_.back();
+    free_.pop_back();
+    slots_[i] = t;
+    return i;
+  }
+  slots_.push_back(t);
+  return static_cast<uint32_t>(slots_.size() - 1);
+}
+
+void ThreadTable::remove(uint32_t i) {
+  slots_[i] = nullptr;
+  free_.push_back(i);
+}
+
+ComponentInstanceRt::~ComponentInstanceRt() {
+  if (store && store->extension()) Scheduler::of(*store).abort_threads_of(this);
 }
 
 namespace {
@@ -56,10 +117,12 @@ void ComponentInstanceRt::leave_to(const ComponentInstanceRt* caller) {
     if (!caller || !is_ancestor_or_self(i, caller)) i->may_enter = true;
 }
 
-LendScope::~LendScope() {
+void LendScope::release() {
   if (!inst) return;
   for (uint32_t i : lent)
     if (HandleEntry* h = inst->handles.get(i)) h->num_lends--;
+  lent.clear();
+  inst = nullptr;
 }
 
 namespace {
@@ -101,136 +164,8 @@ wasm::FuncType lift_signature_async(const FuncTypeRt& ft, bool callback) {
   return sig;
 }
 
-namespace {
-thread_local CallTask* t_current_task = nullptr;
-
-/// Makes {task} current for its lifetime.
-struct TaskScope {
-  explicit TaskScope(CallTask* task) : task_(task) {
-    task->outer = t_current_task;
-    t_current_task = task;
-  }
-  ~TaskScope() { t_current_task = task_->outer; }
-  CallTask* task_;
-};
-}  // namespace
-
-CallTask* current_task() { return t_current_task; }
-
-namespace {
-/// Marks every instance from {inst} up as unusable after a trap unwound through it.
 void poison(ComponentInstanceRt* inst) {
   for (ComponentInstanceRt* i = inst; i; i = i->parent) i->poisoned = true;
-}
-}  // namespace
-
-MaybeTrap LiftedFunc::call(ComponentInstanceRt* caller, const ArgsFn& on_start,
-                           const ResultsFn& on_resolve) {
-  if (inst->poisoned) return trap("cannot enter component instance: it trapped earlier");
-  if (!inst->may_enter_from(caller)) return trap("cannot enter component instance");
-  if (type->async || opts.async) return trap("async functions are not supported yet");
-  inst->enter_from(caller);
-  CallTask task{inst, 0, {0, 0}, nullptr};
-  TaskScope scope(&task);
-  Cx cx{opts, inst, &task, nullptr, std::nullopt};
-  cx.budget = inst->store->engine().config().max_lift_bytes;
-  std::vector<Value> storage;
-  std::span<const Value> args;
-  if (MaybeTrap t = on_start(storage, args)) return t;
-  std::vector<engine::Value> flat_args;
-  flat_args.reserve(type->flat_params.size());
-  if (!lower_flat_values(cx, kMaxFlatParams, args, type->params, type->params_tuple, flat_args,
-                         std::nullopt)) {
-    poison(inst);
-    return std::move(cx.trap);
-  }
-  std::vector<engine::Value> flat_results;
-  if (MaybeTrap t = inst->store->call(core, flat_args, flat_results)) {
-    poison(inst);
-    return t;
-  }
-  std::vector<Value> results;
-  size_t pos = 0;
-  static const std::vector<RTypePtr> kNone;
-  const std::vector<RTypePtr>& rts = type->result ? type->results_tuple->elems : kNone;
-  if (!lift_flat_values(cx, kMaxFlatResults, flat_results, pos, rts, type->results_tuple, results)) {
-    poison(inst);
-    return std::move(cx.trap);
-  }
-  if (task.num_borrows > 0) {
-    poison(inst);
-    return trap("borrow handles still remain at the end of the call");
-  }
-  if (MaybeTrap t = on_resolve(results)) {
-    poison(inst);
-    return t;
-  }
-  if (opts.post_return) {
-    inst->may_leave = false;
-    std::vector<engine::Value> none;
-    MaybeTrap t = inst->store->call(opts.post_return, flat_results, none);
-    inst->may_leave = true;
-    if (t) {
-      poison(inst);
-      return t;
-    }
-  }
-  inst->leave_to(caller);
-  return std::nullopt;
-}
-
-MaybeTrap HostFuncRt::call(ComponentInstanceRt* caller, const ArgsFn& on_start,
-                           const ResultsFn& on_resolve) {
-  std::vector<Value> storage;
-  std::span<const Value> args;
-  if (MaybeTrap t = on_start(storage, args)) return t;
-  std::vector<Value> results;
-  if (MaybeTrap t = fn(args, results)) return t;
-  if (results.size() != (type->result ? 1u : 0u))
-    return trap("host function returned " + std::to_string(results.size()) + " results, expected " +
-                std::to_string(type->result ? 1 : 0));
-  return on_resolve(results);
-}
-
-MaybeTrap call_lowered(const FuncPtr& callee, const CanonOpts& opts, ComponentInstanceRt* inst,
-                       std::span<const engine::Value> args, std::span<engine::Value> results) {
-  if (!inst->may_leave) return trap("cannot leave component instance");
-  const FuncTypeRt& ft = *callee->type;
-  if (ft.async || opts.async) return trap("async calls are not supported yet");
-  LendScope lenders;
-  Cx cx{opts, inst, nullptr, &lenders, std::nullopt};
-  cx.budget = inst->store->engine().config().max_lift_bytes;
-  size_t pos = 0;
-  auto on_start = [&](std::vector<Value>& vals, std::span<const Value>& out) -> MaybeTrap {
-    if (!lift_flat_values(cx, kMaxFlatParams, args, pos, ft.params, ft.params_tuple, vals))
-      return std::move(cx.trap);
-    out = vals;
-    return std::nullopt;
-  };
-  auto on_resolve = [&](std::vector<Value>& vals) -> MaybeTrap {
-    std::optional<uint32_t> out_ptr;
-    if (ft.flat_results.size() > kMaxFlatResults) out_ptr = args.back().i32;
-    std::vector<engine::Value> flat;
-    static const std::vector<RTypePtr> kNone;
-    const std::vector<RTypePtr>& rts = ft.result ? ft.results_tuple->elems : kNone;
-    if (!lower_flat_values(cx, kMaxFlatResults, vals, rts, ft.results_tuple, flat, out_ptr))
-      return std::move(cx.trap);
-    for (size_t i = 0; i < flat.size() && i < results.size(); ++i) results[i] = flat[i];
-    return std::nullopt;
-  };
-  return callee->call(inst, on_start, on_resolve);
-}
-
-MaybeTrap call_from_host(const FuncPtr& f, std::span<const Value> args, std::vector<Value>& results) {
-  auto on_start = [&](std::vector<Value>&, std::span<const Value>& out) -> MaybeTrap {
-    out = args;
-    return std::nullopt;
-  };
-  auto on_resolve = [&](std::vector<Value>& vals) -> MaybeTrap {
-    results = std::move(vals);
-    return std::nullopt;
-  };
-  return f->call(nullptr, on_start, on_resolve);
 }
 
 MaybeTrap resource_new(ComponentInstanceRt* inst, const std::shared_ptr<const ResourceTypeRt>& rt,

@@ -3,6 +3,7 @@
 // definitions into lifted component functions and lowered core host functions.
 #include "rill/base/escape.h"
 #include "rill/component/decoder.h"
+#include "rill/component/rt/builtins.h"
 #include "rill/component/rt/linker.h"
 #include "rill/component/rt/resolve.h"
 #include "rill/component/validator.h"
@@ -185,49 +186,14 @@ Result<void> run_canon(const Canon& c, ScopeRt& s, Ctx& cx, uint64_t offset) {
       s.core_funcs.push_back(CoreFuncRt{fn, {}});
       return {};
     }
-    case CanonKind::ContextGet:
-    case CanonKind::ContextSet: {
-      const bool get = c.kind == CanonKind::ContextGet;
-      const uint32_t slot = c.slot;
-      const wasm::ValType t = c.core_type;
-      wasm::FuncType sig = get ? wasm::FuncType{{}, {t}} : wasm::FuncType{{t}, {}};
-      engine::Function* fn = cx.store.create_host_function(
-          sig, [get, slot, t](engine::Caller&, std::span<const engine::Value> a,
-                              std::span<engine::Value> r) -> std::optional<engine::Trap> {
-            CallTask* task = current_task();
-            if (!task) return trap("context slots are only available during a call");
-            if (slot >= 2) return trap("context slot " + std::to_string(slot) + " out of bounds");
-            if (get) {
-              r[0] = t == wasm::kI64 ? engine::Value::from_i64(task->context[slot])
-                                     : engine::Value::from_i32(static_cast<uint32_t>(task->context[slot]));
-            } else {
-              task->context[slot] = t == wasm::kI64 ? a[0].i64 : a[0].i32;
-            }
-            return std::nullopt;
-          });
-      s.core_funcs.push_back(CoreFuncRt{fn, {}});
+    default: {
+      RILL_TRY(bool made, make_task_builtin(c, s, cx.store, offset));
+      if (!made) {
+        RILL_TRY(made, make_stream_builtin(c, s, cx.store, offset));
+      }
+      if (!made) s.core_funcs.push_back(unsupported_builtin(cx, inst, c.kind));
       return {};
     }
-    case CanonKind::BackpressureInc:
-    case CanonKind::BackpressureDec: {
-      const bool inc = c.kind == CanonKind::BackpressureInc;
-      engine::Function* fn = cx.store.create_host_function(
-          wasm::FuncType{}, [inst, inc](engine::Caller&, std::span<const engine::Value>,
-                                        std::span<engine::Value>) -> std::optional<engine::Trap> {
-            if (inc) {
-              if (++inst->backpressure == (1u << 16)) return trap("backpressure counter overflow");
-            } else {
-              if (inst->backpressure == 0) return trap("backpressure counter underflow");
-              --inst->backpressure;
-            }
-            return std::nullopt;
-          });
-      s.core_funcs.push_back(CoreFuncRt{fn, {}});
-      return {};
-    }
-    default:
-      s.core_funcs.push_back(unsupported_builtin(cx, inst, c.kind));
-      return {};
   }
 }
 
@@ -302,7 +268,11 @@ Result<void> run_core_instance(const CoreInstance& ci, ScopeRt& s, Ctx& cx, uint
       default: return at(offset, "core tag imports are not supported");
     }
   }
-  engine::InstantiateResult r = cx.store.instantiate(compiled, imports);
+  engine::InstantiateResult r;
+  {
+    StartScope start(s.inst);  // a start function's built-ins run in a sync task
+    r = cx.store.instantiate(compiled, imports);
+  }
   if (r.link_error) return at(offset, "core instantiation: " + r.link_error->message);
   if (r.trap) {
     cx.trap = std::move(r.trap);

@@ -1,0 +1,334 @@
+// `canon lift` and `canon lower` at run time (definitions.py canon_lift, canon_lower,
+// Store.lift/lower/invoke): every lifted call is a task whose implicit thread runs the core
+// function, inline for a sync call of a sync function and on a fiber otherwise (task.h).
+#include "rill/component/rt/abi.h"
+#include "rill/component/rt/task.h"
+
+namespace rill::component::rt {
+
+namespace {
+
+constexpr uint32_t kMaxFlatAsyncParams = 4;
+
+const std::vector<RTypePtr>& result_types(const FuncTypeRt& ft) {
+  static const std::vector<RTypePtr> kNone;
+  return ft.result ? ft.results_tuple->elems : kNone;
+}
+
+/// The body of a lifted call's implicit thread (definitions.py canon_lift.thread_func).
+struct LiftCall {
+  std::shared_ptr<Task> task;
+  engine::Function* core;
+  Thread* self = nullptr;
+
+  MaybeTrap exit_implicit_thread() {
+    ComponentInstanceRt* inst = task->inst;
+    MaybeTrap t = task->unregister_thread(self);
+    if (task->is_async_type() && task->needs_exclusive() && inst->exclusive_thread == self)
+      inst->exclusive_thread = nullptr;
+    return t;
+  }
+
+  /// Task.enter_implicit_thread: false when the task was cancelled while waiting to enter.
+  bool enter(MaybeTrap& trapped) {
+    ComponentInstanceRt* inst = task->inst;
+    Scheduler& sched = *self->sched;
+    if (task->is_async_type()) {
+      Task* tk = task.get();
+      auto has_backpressure = [inst, tk] {
+        return inst->backpressure > 0 || (tk->needs_exclusive() && inst->exclusive_thread != nullptr);
+      };
+      if (has_backpressure() || inst->num_waiting_to_enter > 0) {
+        inst->num_waiting_to_enter++;
+        const Block b = sched.wait_until(self, [has_backpressure] { return !has_backpressure(); }, true);
+        inst->num_waiting_to_enter--;
+        if (b == Block::Aborted) {
+          trapped = sched.take_trap("the instance was dropped");
+          return false;
+        }
+        if (b == Block::Cancelled) {
+          trapped = task->cancel();
+          return false;
+        }
+      }
+      if (task->needs_exclusive()) inst->exclusive_thread = self;
+    }
+    task->register_thread(self);
+    return true;
+  }
+
+  MaybeTrap wait_for_event(Event& ev, WaitableSet* ws, bool& aborted) {
+    ComponentInstanceRt* inst = task->inst;
+    Scheduler& sched = *self->sched;
+    ws->num_waiting++;
+    const Block b = sched.wait_until(
+        self, [inst, ws] { return inst->exclusive_thread == nullptr && ws->has_pending_event(); }, true);
+    ws->num_waiting--;
+    aborted = b == Block::Aborted;
+    if (aborted) return sched.take_trap("the instance was dropped");
+    ev = b == Block::Cancelled ? Event{EventCode::TaskCancelled, 0, 0} : ws->get_pending_event();
+    return std::nullopt;
+  }
+
+  MaybeTrap run() {
+    MaybeTrap trapped;
+    if (!enter(trapped)) return trapped;
+    Task& tk = *task;
+    ComponentInstanceRt* inst = tk.inst;
+    const FuncTypeRt& ft = *tk.ft;
+    engine::Store& store = *inst->store;
+    Cx cx{tk.opts, inst, &tk, nullptr, std::nullopt};
+    cx.budget = store.engine().config().max_lift_bytes;
+    std::vector<Value> storage;
+    std::span<const Value> args;
+    if (MaybeTrap t = tk.start(storage, args)) return t;
+    std::vector<engine::Value> flat_args;
+    flat_args.reserve(ft.flat_params.size());
+    if (!lower_flat_values(cx, kMaxFlatParams, args, ft.params, ft.params_tuple, flat_args, std::nullopt))
+      return std::move(cx.trap);
+    std::vector<engine::Value> flat_results;
+    if (MaybeTrap t = store.call(core, flat_args, flat_results)) return t;
+
+    if (!tk.opts.async) {
+      std::vector<Value> results;
+      size_t pos = 0;
+      if (!lift_flat_values(cx, kMaxFlatResults, flat_results, pos, result_types(ft), ft.results_tuple, results))
+        return std::move(cx.trap);
+      if (MaybeTrap t = tk.return_(results)) return t;
+      if (tk.opts.post_return) {
+        inst->may_leave = false;
+        std::vector<engine::Value> none;
+        MaybeTrap t = store.call(tk.opts.post_return, flat_results, none);
+        inst->may_leave = true;
+        if (t) return t;
+      }
+      return exit_implicit_thread();
+    }
+    if (!tk.opts.callback) return exit_implicit_thread();
+
+    Scheduler& sched = *self->sched;
+    uint32_t packed = flat_results.empty() ? 0 : flat_results[0].i32;
+    for (;;) {
+      const uint32_t code = packed & 0xf;
+      const uint32_t si = packed >> 4;
+      if (code == 0) break;  // EXIT
+      inst->exclusive_thread = nullptr;
+      Event ev;
+      if (code == 1) {  // YIELD
+        const Block b = sched.wait_until(self, [inst] { return inst->exclusive_thread == nullptr; }, true);
+        if (b == Block::Aborted) return sched.take_trap("the instance was dropped");
+        ev = b == Block::Cancelled ? Event{EventCode::TaskCancelled, 0, 0} : Event{};
+      } else if (code == 2) {  // WAIT
+        std::shared_ptr<TableObject> keep = inst->handles.object(si);
+        auto* ws = inst->handles.get_as<WaitableSet>(si, HandleKind::WaitableSet);
+        if (!ws) return trap("unknown handle index " + std::to_string(si));
+        bool aborted = false;
+        if (MaybeTrap t = wait_for_event(ev, ws, aborted)) return t;
+      } else {
+        return trap("unsupported callback code");
+      }
+      inst->exclusive_thread = self;
+      const engine::Value cb_args[3] = {engine::Value::from_i32(static_cast<uint32_t>(ev.code)),
+                                        engine::Value::from_i32(ev.p1), engine::Value::from_i32(ev.p2)};
+      flat_results.clear();
+      if (MaybeTrap t = store.call(tk.opts.callback, cb_args, flat_results)) return t;
+      packed = flat_results.empty() ? 0 : flat_results[0].i32;
+    }
+    return exit_implicit_thread();
+  }
+};
+
+}  // namespace
+
+MaybeTrap LiftedFunc::call(ComponentInstanceRt* caller, ArgsFn on_start, ResultsFn on_resolve,
+                           CancelFn* on_cancel) {
+  if (inst->poisoned) return trap("cannot enter component instance: it trapped earlier");
+  if (!inst->may_enter_from(caller)) return trap("cannot enter component instance");
+  Scheduler& sched = Scheduler::of(*inst->store);
+  auto task = std::make_shared<Task>();
+  task->ft = type;
+  task->opts = opts;
+  task->inst = inst;
+  task->caller = caller;
+  task->on_start = std::move(on_start);
+  task->on_resolve = std::move(on_resolve);
+  // A sync call of a sync function runs inline: its caller only waits for it.
+  const bool inline_thread = !type->async && !opts.async;
+  auto lc = std::make_shared<LiftCall>(LiftCall{task, core});
+  auto thread = sched.new_thread(task, [lc] { return lc->run(); }, inline_thread);
+  if (!thread) return trap("cannot start a thread: " + thread.error().message);
+  lc->self = thread->get();
+  task->implicit_thread = thread->get();
+  inst->enter_from(caller);
+  MaybeTrap t = sched.resume(thread->get());
+  if (!t && !type->async) t = sched.run_until_resolved_sync(*task);
+  inst->leave_to(caller);
+  if (t) {
+    poison(inst);
+    return t;
+  }
+  if (on_cancel) *on_cancel = [task](ComponentInstanceRt* by) { return task->request_cancellation(by); };
+  return std::nullopt;
+}
+
+MaybeTrap HostFuncRt::call(ComponentInstanceRt*, ArgsFn on_start, ResultsFn on_resolve, CancelFn*) {
+  std::vector<Value> storage;
+  std::span<const Value> args;
+  if (MaybeTrap t = on_start(storage, args)) return t;
+  std::vector<Value> results;
+  if (MaybeTrap t = fn(args, results)) return t;
+  if (results.size() != (type->result ? 1u : 0u))
+    return trap("host function returned " + std::to_string(results.size()) + " results, expected " +
+                std::to_string(type->result ? 1 : 0));
+  return on_resolve(&results);
+}
+
+namespace {
+
+/// canon lower with the sync ABI: the caller's thread waits until the callee resolves.
+MaybeTrap lower_sync(const FuncPtr& callee, const CanonOpts& opts, ComponentInstanceRt* inst, Thread* thread,
+                     std::span<const engine::Value> args, std::span<engine::Value> results) {
+  const FuncTypeRt& ft = *callee->type;
+  Subtask sub;
+  Cx cx{opts, inst, nullptr, &sub.lenders, std::nullopt};
+  cx.budget = inst->store->engine().config().max_lift_bytes;
+  size_t pos = 0;
+  auto on_start = [&](std::vector<Value>& vals, std::span<const Value>& out) -> MaybeTrap {
+    sub.state = Subtask::State::Started;
+    if (!lift_flat_values(cx, kMaxFlatParams, args, pos, ft.params, ft.params_tuple, vals))
+      return std::move(cx.trap);
+    out = vals;
+    return std::nullopt;
+  };
+  auto on_resolve = [&](std::vector<Value>* vals) -> MaybeTrap {
+    if (!vals) {
+      sub.state = Subtask::State::CancelledBeforeReturned;
+      return std::nullopt;
+    }
+    std::optional<uint32_t> out_ptr;
+    if (ft.flat_results.size() > kMaxFlatResults) out_ptr = args.back().i32;
+    std::vector<engine::Value> flat;
+    if (!lower_flat_values(cx, kMaxFlatResults, *vals, result_types(ft), ft.results_tuple, flat, out_ptr))
+      return std::move(cx.trap);
+    for (size_t i = 0; i < flat.size() && i < results.size(); ++i) results[i] = flat[i];
+    sub.state = Subtask::State::Returned;
+    return std::nullopt;
+  };
+  if (MaybeTrap t = callee->call(inst, on_start, on_resolve, nullptr)) return t;
+  if (!sub.resolved()) {
+    Scheduler& sched = *thread->sched;
+    if (sched.wait_until(thread, [&sub] { return sub.resolved(); }, false) == Block::Aborted)
+      return sched.take_trap("the instance was dropped");
+  }
+  sub.deliver_resolve();
+  return std::nullopt;
+}
+
+/// What an async-lowered call keeps until its callee resolves.
+struct AsyncLower {
+  std::shared_ptr<Subtask> sub;
+  CanonOpts opts;
+  ComponentInstanceRt* inst;
+  FuncPtr callee;
+  std::vector<engine::Value> args;
+  std::optional<Cx> cx;
+};
+
+/// canon lower with the async ABI: returns RETURNED or `state | subtask << 4`.
+MaybeTrap lower_async(const FuncPtr& callee, const CanonOpts& opts, ComponentInstanceRt* inst,
+                      std::span<const engine::Value> args, std::span<engine::Value> results) {
+  auto st = std::make_shared<AsyncLower>();
+  st->sub = std::make_shared<Subtask>();
+  st->opts = opts;
+  st->inst = inst;
+  st->callee = callee;
+  st->args.assign(args.begin(), args.end());
+  st->cx.emplace(Cx{st->opts, inst, nullptr, &st->sub->lenders, std::nullopt});
+  st->cx->budget = inst->store->engine().config().max_lift_bytes;
+  Subtask* sub = st->sub.get();
+  AsyncLower* s = st.get();
+  auto on_start = [st](std::vector<Value>& vals, std::span<const Value>& out) -> MaybeTrap {
+    Subtask& sb = *st->sub;
+    if (sb.on_progress) sb.on_progress();
+    sb.state = Subtask::State::Started;
+    const FuncTypeRt& ft = *st->callee->type;
+    size_t pos = 0;
+    if (!lift_flat_values(*st->cx, kMaxFlatAsyncParams, st->args, pos, ft.params, ft.params_tuple, vals))
+      return std::move(st->cx->trap);
+    out = vals;
+    return std::nullopt;
+  };
+  auto on_resolve = [st](std::vector<Value>* vals) -> MaybeTrap {
+    Subtask& sb = *st->sub;
+    if (sb.on_progress) sb.on_progress();
+    if (!vals) {
+      sb.state = sb.state == Subtask::State::Starting ? Subtask::State::CancelledBeforeStarted
+                                                      : Subtask::State::CancelledBeforeReturned;
+      return std::nullopt;
+    }
+    const FuncTypeRt& ft = *st->callee->type;
+    std::optional<uint32_t> out_ptr;
+    if (ft.result) out_ptr = st->args.back().i32;
+    std::vector<engine::Value> flat;
+    if (!lower_flat_values(*st->cx, 0, *vals, result_types(ft), ft.results_tuple, flat, out_ptr))
+      return std::move(st->cx->trap);
+    sb.state = Subtask::State::Returned;
+    return std::nullopt;
+  };
+  if (MaybeTrap t = callee->call(inst, on_start, on_resolve, &sub->on_cancel)) return t;
+  (void)s;
+  if (sub->resolved()) {
+    sub->deliver_resolve();
+    results[0] = engine::Value::from_i32(static_cast<uint32_t>(Subtask::State::Returned));
+    return std::nullopt;
+  }
+  const uint32_t i = inst->handles.add(HandleKind::Subtask, st->sub);
+  if (i == 0) return trap("handle table is full");
+  std::weak_ptr<Subtask> weak = st->sub;
+  sub->on_progress = [weak, i] {
+    std::shared_ptr<Subtask> sb = weak.lock();
+    if (!sb) return;
+    Subtask* raw = sb.get();
+    raw->pending_event = [raw, i] {
+      if (raw->resolved() && !raw->resolve_delivered()) raw->deliver_resolve();
+      return Event{EventCode::Subtask, i, static_cast<uint32_t>(raw->state)};
+    };
+  };
+  results[0] = engine::Value::from_i32(static_cast<uint32_t>(sub->state) | (i << 4));
+  return std::nullopt;
+}
+
+}  // namespace
+
+MaybeTrap call_lowered(const FuncPtr& callee, const CanonOpts& opts, ComponentInstanceRt* inst,
+                       std::span<const engine::Value> args, std::span<engine::Value> results) {
+  if (!inst->may_leave) return trap("cannot leave component instance");
+  Thread* thread = current_thread(inst);
+  if (!thread) return trap("cannot call an import outside of a task");
+  if (opts.async) return lower_async(callee, opts, inst, args, results);
+  return lower_sync(callee, opts, inst, thread, args, results);
+}
+
+MaybeTrap call_from_host(const FuncPtr& f, std::span<const Value> args, std::vector<Value>& results) {
+  bool done = false;
+  auto on_start = [&](std::vector<Value>&, std::span<const Value>& out) -> MaybeTrap {
+    out = args;
+    return std::nullopt;
+  };
+  auto on_resolve = [&](std::vector<Value>* vals) -> MaybeTrap {
+    if (vals) results = std::move(*vals);
+    done = true;
+    return std::nullopt;
+  };
+  auto* lifted = dynamic_cast<LiftedFunc*>(f.get());
+  if (!lifted) return f->call(nullptr, on_start, on_resolve);
+  Scheduler& sched = Scheduler::of(*lifted->inst->store);
+  sched.nesting_depth++;
+  MaybeTrap t = f->call(nullptr, on_start, on_resolve);
+  if (!t && !done) t = sched.run_until([&done] { return done; });
+  sched.nesting_depth--;
+  if (sched.has_trap()) return sched.take_trap("");  // the run's trap, wherever it happened
+  return t;
+}
+
+}  // namespace rill::component::rt
