@@ -115,7 +115,7 @@ struct LiftCall {
       inst->exclusive_thread = nullptr;
       Event ev;
       if (code == 1) {  // YIELD
-        const Block b = sched.wait_until(self, [inst] { return inst->exclusive_thread == nullptr; }, true);
+        const Block b = sched.wait_until(self, [inst] { return inst->exclusive_thread == nullptr; }, true, true);
         if (b == Block::Aborted) return sched.take_trap("the instance was dropped");
         ev = b == Block::Cancelled ? Event{EventCode::TaskCancelled, 0, 0} : Event{};
       } else if (code == 2) {  // WAIT

@@ -278,8 +278,9 @@ Block Scheduler::suspend(Thread* self, bool cancellable) {
   return block(self);
 }
 
-Block Scheduler::wait_until(Thread* self, std::function<bool()> ready, bool cancellable) {
+Block Scheduler::wait_until(Thread* self, std::function<bool()> ready, bool cancellable, bool always_switch) {
   if (self->task->deliver_pending_cancel(cancellable)) return Block::Cancelled;
+  if (!always_switch && ready()) return Block::Resumed;
   self->cancellable = cancellable;
   ComponentInstanceRt* inst = self->task->inst;
   if (inst->exclusive_thread != self || self->inline_ || !self->task->resolved()) {

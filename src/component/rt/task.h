@@ -182,9 +182,11 @@ class Scheduler final : public engine::StoreExtension {
 
   // definitions.py Thread methods on the current thread.
   Block suspend(Thread* self, bool cancellable);
-  Block wait_until(Thread* self, std::function<bool()> ready, bool cancellable);
+  /// Returns at once when {ready} already holds (definitions.py may do either), unless
+  /// {always_switch}: a yield lets the other ready threads run first.
+  Block wait_until(Thread* self, std::function<bool()> ready, bool cancellable, bool always_switch = false);
   Block yield(Thread* self, bool cancellable) {
-    return wait_until(self, [] { return true; }, cancellable);
+    return wait_until(self, [] { return true; }, cancellable, true);
   }
   Block suspend_then_resume(Thread* self, bool cancellable, Thread* other);
   Block yield_then_resume(Thread* self, bool cancellable, Thread* other);
