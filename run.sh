@@ -15,7 +15,7 @@ JOBS=${JOBS:-$(nproc)}
 
 APT_PACKAGES=(cmake ninja-build g++-12 clang-19 lld-19 libclang-rt-19-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev libfmt-dev libboost-dev
-  libboost-context-dev wasi-libc libclang-rt-19-dev-wasm32 python3)
+  libboost-context-dev libspdlog-dev wrk curl wasi-libc libclang-rt-19-dev-wasm32 python3)
 
 install_deps() {
   local missing=()

@@ -118,6 +118,15 @@ class Store {
   void set_limits(const StoreLimits& limits);
   StoreLimits limits() const;
 
+  /// Embedder data for host functions that serve many stores (one linker for every instance,
+  /// e.g. one WASI context per request): set it on each store, read it in a host function with
+  /// caller_data(). The store keeps {data} alive.
+  void set_data(std::shared_ptr<void> data);
+  /// The data set on the store whose guest made the host call running now (on this thread, or
+  /// on this fiber when the call was suspended and resumed), or null outside a host call or
+  /// when that store has none.
+  static void* caller_data();
+
   Result<Memory> create_memory(const MemoryType& type);
   Result<Global> create_global(const GlobalType& type, const Val& init);
   Result<Table> create_table(const TableType& type, const Val& init);

@@ -78,5 +78,9 @@ class Context {
 /// Define the WASI 0.2 interfaces in {linker}, every function working on {ctx}.
 /// wasi:cli/exit ends the guest with a Trap of kind Exit (exit(err) has code 1).
 void add_to_linker(ComponentLinker& linker, std::shared_ptr<Context> ctx);
+/// The same for many instances at once: every function works on the Context of the store its
+/// caller runs in, which must be set with store.set_data(context) (a std::shared_ptr<Context>)
+/// before instantiating. One linker (and one set of host functions) serves every store.
+void add_to_linker(ComponentLinker& linker);
 
 }  // namespace rill::wasi::p2

@@ -167,6 +167,15 @@ void Store::set_epoch_deadline(uint64_t ticks) {
   impl_->store.set_epoch_deadline(ticks);
 }
 
+void Store::set_data(std::shared_ptr<void> data) {
+  impl_->store.set_host_data(std::move(data));
+}
+
+void* Store::caller_data() {
+  engine::Store* s = engine::Store::host_caller();
+  return s == nullptr ? nullptr : s->host_data();
+}
+
 void Store::set_limits(const StoreLimits& limits) {
   engine::StoreLimits l;
   l.max_table_elements = limits.max_table_elements;

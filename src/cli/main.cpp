@@ -13,6 +13,7 @@
 #include "rill/cli/expected_failures.h"
 #include "rill/cli/inspect_cmd.h"
 #include "rill/cli/run_cmd.h"
+#include "rill/cli/serve_cmd.h"
 #include "rill/cli/wast_runner.h"
 
 namespace {
@@ -120,8 +121,11 @@ static int main_checked(int argc, char** argv) {
   add_run(app, run);
   std::string inspect_file;
   add_inspect(app, inspect_file);
+  rill::cli::ServeFlags serve;
+  add_serve(app, serve);
   CLI11_PARSE(app, argc, argv);  // catches CLI11's exceptions and prints usage
   if (app.got_subcommand("wast")) return run_wast(wast);
+  if (app.got_subcommand("serve")) return rill::cli::run_serve(serve);
   if (app.got_subcommand("inspect")) return rill::cli::inspect_file(inspect_file, stdout, stderr);
   if (CLI::App* sub = app.get_subcommand("run"); sub->parsed()) {
     run.args = sub->remaining();

@@ -23,6 +23,7 @@
 namespace rill::engine {
 
 constinit thread_local Fiber* detail::tl_current_fiber = nullptr;
+constinit thread_local Store* detail::tl_host_caller = nullptr;
 
 namespace {
 
@@ -155,6 +156,8 @@ void Fiber::resume() {
   Fiber* const resumer = detail::tl_current_fiber;
   sigjmp_buf* const resumer_jmp = signals::tl_fault_jmp;
   signals::tl_fault_jmp = static_cast<sigjmp_buf*>(saved_fault_jmp_);
+  Store* const resumer_caller = detail::tl_host_caller;
+  detail::tl_host_caller = saved_host_caller_;
   detail::tl_current_fiber = this;
   state_ = State::Running;
 #ifdef RILL_FIBER_ASAN
@@ -168,6 +171,8 @@ void Fiber::resume() {
   ctx_ = t.fctx;  // where the fiber suspended (meaningless once Done)
   saved_fault_jmp_ = signals::tl_fault_jmp;
   signals::tl_fault_jmp = resumer_jmp;
+  saved_host_caller_ = detail::tl_host_caller;
+  detail::tl_host_caller = resumer_caller;
   detail::tl_current_fiber = resumer;
   if (state_ == State::Done && error_) std::rethrow_exception(std::exchange(error_, nullptr));
 }

@@ -9,6 +9,8 @@
 //   - Fiber::current() gives the running stack's bounds to the interpreter's native-stack check;
 //   - the store's ExecState (value and frame stacks) is leased per fiber (Store::exec()), so two
 //     guest calls of one store suspended in any order do not share stacks;
+//   - Store::host_caller() (the store whose guest made the running host call) is saved and put
+//     back like the fault jump buffer, so host functions shared by many stores find theirs;
 //   - the interpreter re-reads the store's epoch deadline after every host call, which is where a
 //     guest on a fiber resumes.
 // With AddressSanitizer, every switch is announced with __sanitizer_start/finish_switch_fiber.
@@ -36,6 +38,9 @@ class Fiber;
 namespace detail {
 /// The fiber running on this thread (Fiber::current()); here so the check inlines.
 extern constinit thread_local Fiber* tl_current_fiber;
+/// The store whose guest made the running host call (Store::host_caller()); saved and put back
+/// on every switch, as the fault jump buffer is.
+extern constinit thread_local Store* tl_host_caller;
 }  // namespace detail
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -122,6 +127,8 @@ class Fiber {
   State state_ = State::Ready;
   /// The fiber's fault jump buffer while it is not running (signals::tl_fault_jmp).
   void* saved_fault_jmp_ = nullptr;
+  /// The fiber's detail::tl_host_caller while it is not running.
+  Store* saved_host_caller_ = nullptr;
   std::exception_ptr error_;
   struct Lease {
     const Store* store;

@@ -6,6 +6,7 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "rill/engine/fiber.h"
 #include "rill/engine/interp/exec_state.h"
@@ -40,6 +41,12 @@ std::optional<Trap> call_host(Store& store,
 
 std::optional<Trap> invoke_host(const HostFunc& fn, Caller& caller, std::span<const Value> args,
                                 std::span<Value> results) noexcept {
+  // Store::host_caller() for the call's duration (calls nest: a host function may call a guest).
+  struct CallerScope {
+    Store* saved;
+    explicit CallerScope(Store* s) : saved(std::exchange(detail::tl_host_caller, s)) {}
+    ~CallerScope() { detail::tl_host_caller = saved; }
+  } scope(&caller.store);
   try {
     return fn(caller, args, results);
   } catch (const std::bad_alloc&) {

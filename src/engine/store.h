@@ -78,9 +78,18 @@ class Store {
   /// Execution states created for fibers (leased or pooled); for tests.
   size_t fiber_exec_count() const { return fiber_execs_.size(); }
 
+  /// Embedder data that host functions shared by many stores find through their caller
+  /// (host_caller()): e.g. one request's WASI context when one linker serves every request.
+  void set_host_data(std::shared_ptr<void> data) { host_data_ = std::move(data); }
+  void* host_data() const { return host_data_.get(); }
+  /// The store whose guest made the host call running on this stack (thread or fiber), or null
+  /// outside a host call. Set by invoke_host for the call's duration; a fiber keeps its own.
+  static Store* host_caller() { return detail::tl_host_caller; }
+
  private:
   Engine* engine_;
   uint64_t epoch_deadline_ = UINT64_MAX;
+  std::shared_ptr<void> host_data_;
   ResourceAccount account_;  ///< before the objects that point at it
   std::unique_ptr<StoreExtension> extension_;
   std::deque<std::unique_ptr<Function>> funcs_;

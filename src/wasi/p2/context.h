@@ -16,10 +16,12 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "rill/engine/reactor.h"
 #include "rill/wasi/p1/context.h"
 #include "rill/wasi_p2.h"
 
@@ -53,11 +55,30 @@ class Table {
   uint32_t next_ = 1;
 };
 
-/// An input-stream: stdin, a file read from {offset} on, or a connected TCP socket.
+/// A stream whose bytes the host produces or consumes itself (an HTTP body: src/wasi/p2/http_*),
+/// not over a descriptor. Reads and writes never block; blocking variants wait on source().
+class ByteChannel {
+ public:
+  virtual ~ByteChannel() = default;
+  /// Up to {max} bytes into {out}: true with what is there now (maybe none), false at the end.
+  /// {err} set: the stream failed (its message).
+  virtual bool read(std::vector<uint8_t>& out, size_t max, std::string& err) = 0;
+  /// How many bytes write may take now (0: wait on source()); nullopt: closed.
+  virtual std::optional<uint64_t> write_permit() = 0;
+  /// Takes {data} (at most write_permit()); false: closed. {err} set: the stream failed.
+  virtual bool write(std::span<const uint8_t> data, std::string& err) = 0;
+  /// Whether everything written so far has left the host (blocking-flush waits for it).
+  virtual bool flushed() = 0;
+  /// Ready when read or write would make progress (or flushed() turns true).
+  virtual std::shared_ptr<engine::WaitSource> source() = 0;
+};
+
+/// An input-stream: stdin, a file read from {offset} on, a connected TCP socket, or a channel.
 struct InputStream {
   UniqueFd fd;                     ///< invalid: closed (reads report stream-error.closed)
   std::optional<uint64_t> offset;  ///< files: pread position; nullopt: read(2) (pipes, ttys)
   bool socket = false;  ///< a non-blocking socket: EAGAIN is "nothing yet", blocking waits in poll
+  std::shared_ptr<ByteChannel> channel = {};  ///< set: reads come from it, not from {fd}
 };
 
 /// An output-stream: stdout/stderr, a file written at {offset} (appending streams reopen the
@@ -69,15 +90,18 @@ struct OutputStream {
   /// {pending} (at most the write permit), so `write` never blocks.
   bool socket = false;
   std::vector<uint8_t> pending = {};
+  std::shared_ptr<ByteChannel> channel = {};  ///< set: writes go to it, not to {fd}
 };
 
-/// A pollable: always ready, ready at a monotonic-clock deadline, or when an fd is.
+/// A pollable: always ready, ready at a monotonic-clock deadline, when an fd is, or when an
+/// in-process source is (an HTTP body, a response that is sent: engine/reactor.h).
 struct Pollable {
-  enum class Kind : uint8_t { Ready, Deadline, Fd };
+  enum class Kind : uint8_t { Ready, Deadline, Fd, Source };
   Kind kind = Kind::Ready;
   uint64_t deadline_ns = 0;  ///< Kind::Deadline: monotonic-clock instant
   UniqueFd fd;               ///< Kind::Fd: a duplicate of the stream's descriptor
   short events = 0;          ///< Kind::Fd: POLLIN or POLLOUT
+  std::shared_ptr<engine::WaitSource> source = {};  ///< Kind::Source
 };
 
 /// A wasi:io/error: what a failed stream operation reports.
@@ -169,7 +193,12 @@ struct ResolveStream {
   size_t next = 0;
 };
 
+struct HttpState;  // wasi:http's resources (http_state.h)
+
 struct Context::Impl {
+  Impl();
+  ~Impl();
+
   std::vector<std::string> args;
   std::vector<std::pair<std::string, std::string>> env;
   UniqueFd stdio[3];
@@ -193,6 +222,15 @@ struct Context::Impl {
   Table<DatagramStream> incoming_datagrams;
   Table<DatagramStream> outgoing_datagrams;
   Table<ResolveStream> resolve_streams;
+
+  /// Set (by the embedder, e.g. the HTTP server at a request's deadline): every wait of the
+  /// guest returns at once from then on, so it gets back to wasm and traps on the epoch.
+  std::shared_ptr<engine::Event> cancel = std::make_shared<engine::Event>();
+  std::unique_ptr<HttpState> http;  ///< wasi:http resources
 };
+
+/// The Context of the store whose guest made the running host call (Store::caller_data()),
+/// for hosts added without a Context; aborts when that store has none.
+Context& caller_context();
 
 }  // namespace rill::wasi::p2

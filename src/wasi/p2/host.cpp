@@ -8,18 +8,40 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+
+#include "rill/wasi/p2/http_state.h"
 
 namespace rill::wasi::p2 {
 namespace {
 
 /// Erase {rep} from the table {member} of {ctx}'s Impl when the guest drops its handle.
+/// Without {ctx}, the caller's context; a drop with no guest caller (the host dropping a
+/// handle it received) leaves the rep to die with its context.
 template <class T>
 std::function<void(uint32_t)> eraser(std::shared_ptr<Context> ctx, Table<T> Context::Impl::*member) {
-  return [ctx = std::move(ctx), member](uint32_t rep) { (ctx->impl().*member).erase(rep); };
+  return [ctx = std::move(ctx), member](uint32_t rep) {
+    Context* c = ctx ? ctx.get() : static_cast<Context*>(Store::caller_data());
+    if (c)
+      (c->impl().*member).erase(rep);
+  };
 }
 
 }  // namespace
+
+Context::Impl::Impl() = default;
+Context::Impl::~Impl() = default;
+
+Context& caller_context() {
+  void* data = Store::caller_data();
+  if (data == nullptr) {
+    std::fputs("rill: a WASI 0.2 host without a Context was called from a store without one\n", stderr);
+    std::abort();
+  }
+  return *static_cast<Context*>(data);
+}
 
 Context::Context(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Context::~Context() = default;

@@ -19,9 +19,10 @@ namespace rill::wasi::p2 {
 
 /// What the closures of one add_to_linker capture.
 struct Host {
+  /// Functions work on {c}, or, when it is null, on the caller's context (caller_context()).
   explicit Host(std::shared_ptr<Context> c);
 
-  std::shared_ptr<Context> ctx;
+  std::shared_ptr<Context> ctx;  ///< null: one Host serves every store (caller_context())
   HostResource input_stream;
   HostResource output_stream;
   HostResource pollable;
@@ -37,7 +38,7 @@ struct Host {
   HostResource outgoing_datagram_stream;
   HostResource resolve_address_stream;
 
-  Context::Impl& impl() { return ctx->impl(); }
+  Context::Impl& impl() { return ctx ? ctx->impl() : caller_context().impl(); }
 
   /// An own handle to a new resource {v} of {type} in {table}; traps past kMaxResources.
   template <class T>
@@ -100,6 +101,8 @@ uint64_t monotonic_now_ns();
 /// A pollable ready when host {fd} is ready for {events} (a duplicate of {fd} is kept), or an
 /// always-ready one when {fd} is closed.
 TrapOr<Value> fd_pollable(Host& h, int fd, short events);
+/// A pollable ready when {source} is.
+TrapOr<Value> source_pollable(Host& h, std::shared_ptr<engine::WaitSource> source);
 
 /// wasi:io/poll and wasi:io/error (poll.cpp).
 void add_poll(ComponentLinker& linker, const HostPtr& h);

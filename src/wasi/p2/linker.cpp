@@ -3,6 +3,10 @@
 
 namespace rill::wasi::p2 {
 
+void add_to_linker(ComponentLinker& linker) {
+  add_to_linker(linker, nullptr);
+}
+
 void add_to_linker(ComponentLinker& linker, std::shared_ptr<Context> ctx) {
   auto h = std::make_shared<Host>(std::move(ctx));
   add_poll(linker, h);

@@ -2,7 +2,6 @@
 // for the fd ones) and, when none is ready, sleeps in the thread's event loop (event_loop.h,
 // Boost.Asio) on all their fds and the nearest clock deadline: waiting never spins.
 #include <poll.h>
-#include <time.h>
 
 #include <cerrno>
 #include <vector>
@@ -13,9 +12,7 @@
 namespace rill::wasi::p2 {
 
 uint64_t monotonic_now_ns() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+  return engine::monotonic_ns();
 }
 
 namespace {
@@ -28,11 +25,14 @@ constexpr size_t kMaxPollables = 4096;
 std::vector<uint32_t> wait_ready(const std::vector<Pollable*>& ps, bool block) {
   std::vector<pollfd> fds;
   std::vector<size_t> fd_owner;
+  std::vector<engine::WaitSource*> sources;
   uint64_t deadline = UINT64_MAX;
   for (size_t i = 0; i < ps.size(); ++i) {
     const Pollable& p = *ps[i];
     if (p.kind == Pollable::Kind::Deadline && p.deadline_ns < deadline)
       deadline = p.deadline_ns;
+    if (p.kind == Pollable::Kind::Source)
+      sources.push_back(p.source.get());
     if (p.kind == Pollable::Kind::Fd) {
       fds.push_back(pollfd{p.fd.get(), p.events, 0});
       fd_owner.push_back(i);
@@ -51,7 +51,8 @@ std::vector<uint32_t> wait_ready(const std::vector<Pollable*>& ps, bool block) {
     for (size_t i = 0; i < ps.size(); ++i) {
       const Pollable& p = *ps[i];
       ready[i] = p.kind == Pollable::Kind::Ready ||
-                 (p.kind == Pollable::Kind::Deadline && now >= p.deadline_ns);
+                 (p.kind == Pollable::Kind::Deadline && now >= p.deadline_ns) ||
+                 (p.kind == Pollable::Kind::Source && p.source->ready());
     }
     for (size_t j = 0; j < fds.size(); ++j)
       if (fds[j].revents != 0)
@@ -62,7 +63,8 @@ std::vector<uint32_t> wait_ready(const std::vector<Pollable*>& ps, bool block) {
         out.push_back(static_cast<uint32_t>(i));
     if (!out.empty() || !block)
       return out;
-    loop_wait(fds, deadline);
+    if (!loop_wait(fds, deadline, sources))
+      return out;  // cancelled: none ready; the guest traps on its epoch deadline next
   }
 }
 

@@ -39,7 +39,8 @@ ssize_t read_some(InputStream& s, uint8_t* buf, size_t len, bool block, int& err
     if (::poll(&p, 1, 0) == 0) {
       if (!block)
         return 0;
-      loop_wait_fd(s.fd.get(), POLLIN);  // a pipe or tty: wait in the event loop, not in read(2)
+      if (!loop_wait_fd(s.fd.get(), POLLIN))  // a pipe or tty: wait in the loop, not in read(2)
+        return 0;                             // cancelled: back to the guest, which traps
     }
   }
   for (;;) {
@@ -50,7 +51,8 @@ ssize_t read_some(InputStream& s, uint8_t* buf, size_t len, bool block, int& err
     if (n < 0 && s.socket && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       if (!block)
         return 0;
-      loop_wait_fd(s.fd.get(), POLLIN);  // sockets are non-blocking: wait in the loop
+      if (!loop_wait_fd(s.fd.get(), POLLIN))  // sockets are non-blocking: wait in the loop
+        return 0;
       continue;
     }
     if (n < 0) {
@@ -95,7 +97,10 @@ int send_pending(OutputStream& s, bool block) {
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       if (!block)
         break;
-      loop_wait_fd(s.fd.get(), POLLOUT);
+      if (!loop_wait_fd(s.fd.get(), POLLOUT)) {
+        err = ECANCELED;
+        break;
+      }
       continue;
     }
     if (n < 0) {
@@ -106,6 +111,92 @@ int send_pending(OutputStream& s, bool block) {
   }
   s.pending.erase(s.pending.begin(), s.pending.begin() + static_cast<std::ptrdiff_t>(sent));
   return err;
+}
+
+/// {c}'s source, but ready only when {done}(c): a wait for a flush must not return (and loop)
+/// merely because the channel could take more bytes.
+template <class Pred>
+class UntilSource final : public engine::WaitSource {
+ public:
+  UntilSource(ByteChannel& c, Pred done) : c_(c), done_(done), inner_(c.source()) {}
+  bool ready() const override { return done_(c_); }
+  void arm(const engine::WakerPtr& w) override { inner_->arm(w); }
+
+ private:
+  ByteChannel& c_;
+  Pred done_;
+  std::shared_ptr<engine::WaitSource> inner_;
+};
+
+/// Waits on {c}'s source until {done}(c); false when the wait was cancelled.
+template <class Pred>
+bool wait_channel(ByteChannel& c, Pred done) {
+  UntilSource<Pred> until(c, done);
+  engine::WaitSource* const sources[] = {&until};
+  while (!done(c)) {
+    if (!loop_wait({}, UINT64_MAX, sources))
+      return false;
+  }
+  return true;
+}
+
+/// err(last-operation-failed) with {message}.
+TrapOr<Value> channel_failed(Host& h, std::string message) {
+  auto e = h.own(h.impl().errors, h.error, IoError{std::move(message), EIO});
+  if (!e)
+    return e;
+  return Value::err(Value::variant("last-operation-failed", std::move(*e)));
+}
+
+/// A read of up to {len} bytes from a channel; {block}: waits until there is one or the end.
+TrapOr<Value> channel_read(Host& h, ByteChannel& c, uint64_t len, bool block) {
+  std::vector<uint8_t> buf;
+  std::string err;
+  for (;;) {
+    if (!c.read(buf, static_cast<size_t>(len), err))
+      return err.empty() ? stream_closed() : channel_failed(h, err);
+    if (!buf.empty() || !block || len == 0)
+      return Value::ok(Value::bytes(buf.data(), buf.size()));
+    auto src = c.source();
+    engine::WaitSource* const sources[] = {src.get()};
+    if (!loop_wait({}, UINT64_MAX, sources))
+      return Value::ok(Value::bytes(buf.data(), 0));  // cancelled: the guest traps next
+  }
+}
+
+/// write / blocking-write-and-flush ({flush}) of {len} bytes to a channel. Without {flush}, more
+/// than write_permit() traps as streams.wit says; with it, waits for room, then for the flush.
+TrapOr<Value> channel_write(Host& h, ByteChannel& c, const uint8_t* data, size_t len, bool flush) {
+  std::string err;
+  if (!flush) {
+    auto permit = c.write_permit();
+    if (!permit)
+      return stream_closed();
+    if (len > *permit)
+      return Trap::host("wasi:io/streams: output-stream.write of " + std::to_string(len) +
+                        " bytes, more than check-write permitted");
+    if (!c.write(std::span<const uint8_t>(data, len), err))
+      return err.empty() ? stream_closed() : channel_failed(h, err);
+    return Value::ok();
+  }
+  while (len > 0) {
+    if (!wait_channel(c, [](ByteChannel& ch) {
+          auto p = ch.write_permit();
+          return !p || *p > 0;
+        }))
+      return stream_closed();
+    auto permit = c.write_permit();
+    if (!permit)
+      return stream_closed();
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(*permit, len));
+    if (!c.write(std::span<const uint8_t>(data, n), err))
+      return err.empty() ? stream_closed() : channel_failed(h, err);
+    data += n;
+    len -= n;
+  }
+  if (!wait_channel(c, [](ByteChannel& ch) { return ch.flushed(); }))
+    return stream_closed();
+  return Value::ok();
 }
 
 /// The stream-error for host {e} on {s} (a broken connection closes the stream).
@@ -121,6 +212,10 @@ TrapOr<Value> write_error(Host& h, OutputStream& s, int e) {
 /// What check-write permits on {s}: sockets get what is left of the permit after their
 /// pending bytes (after trying to send those).
 TrapOr<Value> do_check_write(Host& h, OutputStream& s) {
+  if (s.channel) {
+    auto permit = s.channel->write_permit();
+    return permit ? Value::ok(Value::u64(*permit)) : stream_closed();
+  }
   if (!s.fd.valid())
     return stream_closed();
   if (!s.socket)
@@ -137,6 +232,8 @@ TrapOr<Value> do_write(Host& h, uint32_t rep, const uint8_t* data, size_t len, b
   OutputStream* s = h.impl().outputs.get(rep);
   if (!s)
     return bad_handle("output-stream");
+  if (s->channel)
+    return channel_write(h, *s->channel, data, len, flush);
   if (!s->fd.valid())
     return stream_closed();
   if (!s->socket) {
@@ -158,6 +255,11 @@ TrapOr<Value> do_flush(Host& h, uint32_t rep, bool block) {
   OutputStream* s = h.impl().outputs.get(rep);
   if (!s)
     return bad_handle("output-stream");
+  if (s->channel) {
+    if (block && !wait_channel(*s->channel, [](ByteChannel& c) { return c.flushed(); }))
+      return stream_closed();
+    return s->channel->write_permit() ? Value::ok() : stream_closed();
+  }
   if (!s->fd.valid())
     return stream_closed();
   if (s->socket)
@@ -170,6 +272,8 @@ TrapOr<Value> do_read(Host& h, uint32_t rep, uint64_t len, bool block) {
   InputStream* s = h.impl().inputs.get(rep);
   if (!s)
     return bad_handle("input-stream");
+  if (s->channel)
+    return channel_read(h, *s->channel, std::min(len, kMaxRead), block);
   std::vector<uint8_t> buf(std::min(len, kMaxRead));
   int err = 0;
   ssize_t n = read_some(*s, buf.data(), buf.size(), block, err);
@@ -230,6 +334,8 @@ void add_input(ComponentLinker::Instance& s, const HostPtr& h) {
     InputStream* in = h->impl().inputs.get(rep_of(a[0]));
     if (!in)
       return bad_handle("input-stream");
+    if (in->channel)
+      return source_pollable(*h, in->channel->source());
     return fd_pollable(*h, in->offset ? -1 : in->fd.get(), POLLIN);
   });
 }
@@ -270,6 +376,8 @@ void add_output(ComponentLinker::Instance& s, const HostPtr& h) {
     OutputStream* out = h->impl().outputs.get(rep_of(a[0]));
     if (!out)
       return bad_handle("output-stream");
+    if (out->channel)
+      return source_pollable(*h, out->channel->source());
     // Ready when check-write would permit something: at once unless a socket's pending bytes
     // fill the permit, then when the socket can take more.
     const bool waits = out->socket ? out->pending.size() >= kWritePermit : !out->offset;
@@ -289,6 +397,13 @@ TrapOr<Value> fd_pollable(Host& h, int fd, short events) {
       p.events = events;
     }
   }
+  return h.new_pollable(std::move(p));
+}
+
+TrapOr<Value> source_pollable(Host& h, std::shared_ptr<engine::WaitSource> source) {
+  Pollable p;
+  p.kind = Pollable::Kind::Source;
+  p.source = std::move(source);
   return h.new_pollable(std::move(p));
 }
 
