@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -107,8 +108,11 @@ std::string read_all(int fd) {
 std::string roundtrip(int port, const std::string& raw) {
   int fd = connect_to(port);
   if (fd < 0) return "";
-  send_all(fd, raw);
+  // Sent from another thread while this one reads: a server that streams its answer while the
+  // request still arrives (echo) would otherwise fill both socket buffers and stall.
+  std::thread sender([fd, &raw] { send_all(fd, raw); });
   std::string r = read_all(fd);
+  sender.join();
   ::close(fd);
   return r;
 }
