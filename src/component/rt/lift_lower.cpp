@@ -145,6 +145,32 @@ MaybeTrap LiftedFunc::call(ComponentInstanceRt* caller, ArgsFn on_start, Results
   if (inst->poisoned) return trap("cannot enter component instance: it trapped earlier");
   if (!inst->may_enter_from(caller)) return trap("cannot enter component instance");
   Scheduler& sched = Scheduler::of(*inst->store);
+  if (!type->async && !opts.async) {
+    // A sync call of a sync function runs inline: the caller only waits for it. Its implicit
+    // thread lives on this stack (it is unregistered when the call ends); the task comes from
+    // the scheduler's pool, as threads it starts may outlive the call.
+    std::shared_ptr<Task> tp = sched.new_task();
+    Task& task = *tp;
+    task.ft = type;
+    task.opts = opts;
+    task.inst = inst;
+    task.caller = caller;
+    task.on_start = std::move(on_start);
+    task.on_resolve = std::move(on_resolve);
+    Thread thread;
+    thread.task = tp;
+    thread.sched = &sched;
+    thread.inline_ = true;
+    task.implicit_thread = &thread;
+    LiftCall lc{tp, core, &thread};
+    inst->enter_from(caller);
+    MaybeTrap t = sched.run_inline(&thread, [&lc] { return lc.run(); });
+    if (!t && !task.resolved()) t = sched.run_until_resolved_sync(task);
+    sched.forget(&thread);  // after a trap it may still be registered or waiting
+    inst->leave_to(caller);
+    if (t) poison(inst);
+    return t;
+  }
   auto task = std::make_shared<Task>();
   task->ft = type;
   task->opts = opts;
@@ -152,10 +178,8 @@ MaybeTrap LiftedFunc::call(ComponentInstanceRt* caller, ArgsFn on_start, Results
   task->caller = caller;
   task->on_start = std::move(on_start);
   task->on_resolve = std::move(on_resolve);
-  // A sync call of a sync function runs inline: its caller only waits for it.
-  const bool inline_thread = !type->async && !opts.async;
   auto lc = std::make_shared<LiftCall>(LiftCall{task, core});
-  auto thread = sched.new_thread(task, [lc] { return lc->run(); }, inline_thread);
+  auto thread = sched.new_thread(task, [lc] { return lc->run(); }, false);
   if (!thread) return trap("cannot start a thread: " + thread.error().message);
   lc->self = thread->get();
   task->implicit_thread = thread->get();

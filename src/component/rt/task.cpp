@@ -139,9 +139,20 @@ Scheduler::~Scheduler() {
     for (const auto& p : live_)
       if (p->state == Thread::State::Suspended || p->state == Thread::State::Waiting) t = p.get();
     if (!t) break;
-    (void)resume(t, Block::Aborted);
+    abort(t);
     trap_.reset();
   }
+}
+
+void Scheduler::abort(Thread* t) {
+  if (t->fiber && t->fiber->state() == engine::Fiber::State::Ready) {
+    // Never started: nothing on its stack to unwind.
+    forget(t);
+    t->state = Thread::State::Done;
+    reap(t);
+    return;
+  }
+  (void)resume(t, Block::Aborted);
 }
 
 Result<std::shared_ptr<Thread>> Scheduler::new_thread(const std::shared_ptr<Task>& task,
@@ -178,6 +189,35 @@ void Scheduler::reap(Thread* t) {
       live_.pop_back();
       return;  // {keep} destroys the thread and its (finished) fiber here
     }
+}
+
+std::shared_ptr<Task> Scheduler::new_task() {
+  for (auto& p : task_pool_)
+    if (p.use_count() == 1) {
+      Task& t = *p;
+      t.state = Task::State::Initial;
+      t.num_borrows = 0;
+      t.implicit_thread = nullptr;
+      t.threads.clear();
+      t.caller = nullptr;
+      return p;
+    }
+  auto t = std::make_shared<Task>();
+  if (task_pool_.size() < 8) task_pool_.push_back(t);
+  return t;
+}
+
+void Scheduler::forget(Thread* t) {
+  if (t->waiting()) stop_waiting(t);
+  ComponentInstanceRt* inst = t->task->inst;
+  if (t->index != 0) {
+    Task& task = *t->task;
+    task.threads.erase(std::remove(task.threads.begin(), task.threads.end(), t), task.threads.end());
+    inst->threads.remove(t->index);
+    t->index = 0;
+  }
+  if (inst->exclusive_thread == t) inst->exclusive_thread = nullptr;
+  if (current_ == t) current_ = nullptr;
 }
 
 void Scheduler::start_waiting(Thread* t, std::function<bool()> ready) {
@@ -349,28 +389,34 @@ MaybeTrap Scheduler::run_until_resolved_sync(Task& task) {
   return std::nullopt;
 }
 
+Thread* Scheduler::next_ready() const {
+  // The longest-waiting ready thread runs next (definitions.py picks at random).
+  for (Thread* t : waiting_)
+    if (t->task->inst->may_enter_from(nullptr) && t->ready()) return t;
+  return nullptr;
+}
+
+MaybeTrap Scheduler::tick(Thread* pick) {
+  ComponentInstanceRt* inst = pick->task->inst;
+  inst->enter_from(nullptr);
+  MaybeTrap t = resume(pick);
+  inst->leave_to(nullptr);
+  return t;
+}
+
 MaybeTrap Scheduler::run_until(const std::function<bool()>& done) {
   while (!done()) {
     if (trap_) return trap_;
-    // The longest-waiting ready thread runs next (definitions.py picks at random).
-    Thread* pick = nullptr;
-    for (Thread* t : waiting_)
-      if (t->task->inst->may_enter_from(nullptr) && t->ready()) {
-        pick = t;
-        break;
-      }
+    Thread* pick = next_ready();
     if (!pick) {
       set_trap(trap(kDeadlockTrap));
       return trap_;
     }
-    ComponentInstanceRt* inst = pick->task->inst;
-    inst->enter_from(nullptr);
-    MaybeTrap t = resume(pick);
-    inst->leave_to(nullptr);
-    if (t) return t;
+    if (MaybeTrap t = tick(pick)) return t;
   }
   return std::nullopt;
 }
+
 
 Trap Scheduler::take_trap(std::string fallback) {
   if (!trap_) return trap(std::move(fallback));
@@ -386,7 +432,7 @@ void Scheduler::abort_threads_of(ComponentInstanceRt* inst) {
     for (const auto& p : live_)
       if (p->task->inst == inst && (p->suspended() || p->waiting())) t = p.get();
     if (!t) break;
-    (void)resume(t, Block::Aborted);
+    abort(t);
   }
   waiting_.erase(std::remove_if(waiting_.begin(), waiting_.end(), [inst](Thread* t) { return t->task->inst == inst; }),
                  waiting_.end());

@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "rill/component/rt/instance.h"
 #include "rill/engine/fiber.h"
 
@@ -56,7 +58,7 @@ struct Thread {
 };
 
 /// definitions.py Task: one call of a lifted function.
-struct Task : std::enable_shared_from_this<Task> {
+struct Task {
   enum class State : uint8_t { Initial, Started, PendingCancel, CancelDelivered, Resolved };
   FuncTypePtr ft;
   CanonOpts opts;
@@ -67,7 +69,8 @@ struct Task : std::enable_shared_from_this<Task> {
   State state = State::Initial;
   uint32_t num_borrows = 0;
   Thread* implicit_thread = nullptr;
-  std::vector<Thread*> threads;
+  /// Registered threads; inline so a sync call allocates nothing for its one thread.
+  boost::container::small_vector<Thread*, 2> threads;
 
   bool is_async_type() const { return ft && ft->async; }
   /// definitions.py needs_exclusive: the implicit per-instance lock of the sync and callback ABIs.
@@ -165,6 +168,25 @@ class Scheduler final : public engine::StoreExtension {
   ~Scheduler() override;
 
   Thread* current() const { return current_; }
+  /// Runs the inline thread {t} (its first resume, with {body} as the thread's work) right here.
+  template <class Body>
+  MaybeTrap run_inline(Thread* t, Body&& body) {
+    t->state = Thread::State::Running;
+    Thread* prev = std::exchange(current_, t);
+    MaybeTrap r = body();
+    current_ = prev;
+    t->state = Thread::State::Done;
+    if (r) {
+      poison(t->task->inst);
+      set_trap(std::move(*r));
+    }
+    if (trap_) return trap_;
+    return std::nullopt;
+  }
+  /// A fresh task, reused from a small pool when no one holds it any more.
+  std::shared_ptr<Task> new_task();
+  /// Drops every reference the scheduler and {t}'s instance keep to {t}, which is going away.
+  void forget(Thread* t);
   /// Makes {t} current; returns the thread that was.
   Thread* exchange_current(Thread* t) { return std::exchange(current_, t); }
 
@@ -213,17 +235,21 @@ class Scheduler final : public engine::StoreExtension {
   uint32_t nesting_depth = 0;
 
  private:
+  Thread* next_ready() const;
+  MaybeTrap tick(Thread* pick);
   void start_waiting(Thread* t, std::function<bool()> ready);
   void stop_waiting(Thread* t);
   Block block_inline(Thread* self, Thread* switch_to);
   Block block_inline_loop(Thread* self, Thread* switch_to);
   void reap(Thread* t);
+  /// Ends {t}: drops it when it never ran, else resumes it with Aborted.
+  void abort(Thread* t);
 
   Thread* current_ = nullptr;
   std::vector<Thread*> waiting_;
   std::vector<std::shared_ptr<Thread>> live_;  ///< fiber threads until they end
   MaybeTrap trap_;
-  uint64_t rng_ = 0x9e3779b97f4a7c15ull;
+  std::vector<std::shared_ptr<Task>> task_pool_;
 };
 
 /// The thread the current guest code runs on, creating a thread and task for code that runs
