@@ -250,7 +250,9 @@ MaybeTrap lower_sync(const FuncPtr& callee, const CanonOpts& opts, ComponentInst
 
 /// What an async-lowered call keeps until its callee resolves.
 struct AsyncLower {
-  std::shared_ptr<Subtask> sub;
+  /// Weak: the caller's table owns the subtask, and the subtask's on_cancel owns the callee's
+  /// task, whose callbacks own this (a strong pointer would be a cycle).
+  std::weak_ptr<Subtask> sub;
   CanonOpts opts;
   ComponentInstanceRt* inst;
   FuncPtr callee;
@@ -262,17 +264,19 @@ struct AsyncLower {
 MaybeTrap lower_async(const FuncPtr& callee, const CanonOpts& opts, ComponentInstanceRt* inst,
                       std::span<const engine::Value> args, std::span<engine::Value> results) {
   auto st = std::make_shared<AsyncLower>();
-  st->sub = std::make_shared<Subtask>();
+  auto subtask = std::make_shared<Subtask>();
+  Subtask* sub = subtask.get();
+  st->sub = subtask;
   st->opts = opts;
   st->inst = inst;
   st->callee = callee;
   st->args.assign(args.begin(), args.end());
-  st->cx.emplace(Cx{st->opts, inst, nullptr, &st->sub->lenders, std::nullopt});
+  st->cx.emplace(Cx{st->opts, inst, nullptr, &sub->lenders, std::nullopt});
   st->cx->budget = inst->store->engine().config().max_lift_bytes;
-  Subtask* sub = st->sub.get();
-  AsyncLower* s = st.get();
   auto on_start = [st](std::vector<Value>& vals, std::span<const Value>& out) -> MaybeTrap {
-    Subtask& sb = *st->sub;
+    std::shared_ptr<Subtask> keep = st->sub.lock();
+    if (!keep) return trap("the subtask was dropped");
+    Subtask& sb = *keep;
     if (sb.on_progress) sb.on_progress();
     sb.state = Subtask::State::Started;
     const FuncTypeRt& ft = *st->callee->type;
@@ -283,7 +287,9 @@ MaybeTrap lower_async(const FuncPtr& callee, const CanonOpts& opts, ComponentIns
     return std::nullopt;
   };
   auto on_resolve = [st](std::vector<Value>* vals) -> MaybeTrap {
-    Subtask& sb = *st->sub;
+    std::shared_ptr<Subtask> keep = st->sub.lock();
+    if (!keep) return std::nullopt;  // the caller is gone: nowhere to deliver
+    Subtask& sb = *keep;
     if (sb.on_progress) sb.on_progress();
     if (!vals) {
       sb.state = sb.state == Subtask::State::Starting ? Subtask::State::CancelledBeforeStarted
@@ -300,15 +306,14 @@ MaybeTrap lower_async(const FuncPtr& callee, const CanonOpts& opts, ComponentIns
     return std::nullopt;
   };
   if (MaybeTrap t = callee->call(inst, on_start, on_resolve, &sub->on_cancel)) return t;
-  (void)s;
   if (sub->resolved()) {
     sub->deliver_resolve();
     results[0] = engine::Value::from_i32(static_cast<uint32_t>(Subtask::State::Returned));
     return std::nullopt;
   }
-  const uint32_t i = inst->handles.add(HandleKind::Subtask, st->sub);
+  const uint32_t i = inst->handles.add(HandleKind::Subtask, subtask);
   if (i == 0) return trap("handle table is full");
-  std::weak_ptr<Subtask> weak = st->sub;
+  std::weak_ptr<Subtask> weak = subtask;
   sub->on_progress = [weak, i] {
     std::shared_ptr<Subtask> sb = weak.lock();
     if (!sb) return;

@@ -30,7 +30,10 @@ MaybeTrap Task::return_(std::vector<Value>& results) {
   if (state == State::Resolved) return trap("cannot call `task.return` more than once");
   if (num_borrows > 0) return trap("borrow handles still remain at the end of the call");
   state = State::Resolved;
-  return on_resolve(&results);
+  ResultsFn f = std::move(on_resolve);  // what it holds goes with the call
+  on_resolve = nullptr;
+  on_start = nullptr;
+  return f(&results);
 }
 
 MaybeTrap Task::cancel() {
@@ -38,7 +41,10 @@ MaybeTrap Task::cancel() {
     return trap("`task.cancel` called by a task which has not been cancelled");
   if (num_borrows > 0) return trap("borrow handles still remain at the end of the call");
   state = State::Resolved;
-  return on_resolve(nullptr);
+  ResultsFn f = std::move(on_resolve);
+  on_resolve = nullptr;
+  on_start = nullptr;
+  return f(nullptr);
 }
 
 bool Task::deliver_pending_cancel(bool cancellable) {
@@ -111,6 +117,7 @@ Event WaitableSet::get_pending_event() {
 void Subtask::deliver_resolve() {
   lenders.release();
   lenders_released = true;
+  on_cancel = nullptr;
 }
 
 // ---- the scheduler ----------------------------------------------------------------------------
