@@ -126,13 +126,14 @@ void poison(ComponentInstanceRt* inst) {
 
 MaybeTrap LiftedFunc::call(ComponentInstanceRt* caller, const ArgsFn& on_start,
                            const ResultsFn& on_resolve) {
-  if (inst->poisoned) return trap("cannot enter component instance: it trapped earlier");
-  if (!inst->may_enter_from(caller)) return trap("cannot enter component instance");
-  if (type->async || opts.async) return trap("async functions are not supported yet");
+  if (inst->poisoned) return component_trap(ComponentTrap::Poisoned);
+  if (!inst->may_enter_from(caller)) return component_trap(ComponentTrap::CannotEnter);
+  if (type->async || opts.async) return component_trap(ComponentTrap::NotSupported, "async functions");
   inst->enter_from(caller);
   CallTask task{inst, 0, {0, 0}, nullptr};
   TaskScope scope(&task);
   Cx cx{opts, inst, &task, nullptr, std::nullopt};
+  cx.host_peer = caller == nullptr;
   cx.budget = inst->store->engine().config().max_lift_bytes;
   std::vector<Value> storage;
   std::span<const Value> args;
@@ -159,7 +160,7 @@ MaybeTrap LiftedFunc::call(ComponentInstanceRt* caller, const ArgsFn& on_start,
   }
   if (task.num_borrows > 0) {
     poison(inst);
-    return trap("borrow handles still remain at the end of the call");
+    return component_trap(ComponentTrap::BorrowsRemain);
   }
   if (MaybeTrap t = on_resolve(results)) {
     poison(inst);
@@ -187,18 +188,20 @@ MaybeTrap HostFuncRt::call(ComponentInstanceRt* caller, const ArgsFn& on_start,
   std::vector<Value> results;
   if (MaybeTrap t = fn(args, results)) return t;
   if (results.size() != (type->result ? 1u : 0u))
-    return trap("host function returned " + std::to_string(results.size()) + " results, expected " +
-                std::to_string(type->result ? 1 : 0));
+    return component_trap(ComponentTrap::HostValueMismatch,
+                          "host function returned " + std::to_string(results.size()) +
+                              " results, expected " + std::to_string(type->result ? 1 : 0));
   return on_resolve(results);
 }
 
 MaybeTrap call_lowered(const FuncPtr& callee, const CanonOpts& opts, ComponentInstanceRt* inst,
                        std::span<const engine::Value> args, std::span<engine::Value> results) {
-  if (!inst->may_leave) return trap("cannot leave component instance");
+  if (!inst->may_leave) return component_trap(ComponentTrap::CannotLeave);
   const FuncTypeRt& ft = *callee->type;
-  if (ft.async || opts.async) return trap("async calls are not supported yet");
+  if (ft.async || opts.async) return component_trap(ComponentTrap::NotSupported, "async calls");
   LendScope lenders;
   Cx cx{opts, inst, nullptr, &lenders, std::nullopt};
+  cx.host_peer = dynamic_cast<const HostFuncRt*>(callee.get()) != nullptr;
   cx.budget = inst->store->engine().config().max_lift_bytes;
   size_t pos = 0;
   auto on_start = [&](std::vector<Value>& vals, std::span<const Value>& out) -> MaybeTrap {
@@ -235,19 +238,19 @@ MaybeTrap call_from_host(const FuncPtr& f, std::span<const Value> args, std::vec
 
 MaybeTrap resource_new(ComponentInstanceRt* inst, const std::shared_ptr<const ResourceTypeRt>& rt,
                        uint32_t rep, uint32_t& index) {
-  if (!inst->may_leave) return trap("cannot leave component instance");
+  if (!inst->may_leave) return component_trap(ComponentTrap::CannotLeave);
   index = inst->handles.add(HandleEntry{rt, rep, true, nullptr, 0});
-  if (index == 0) return trap("resource handle table is full");
+  if (index == 0) return component_trap(ComponentTrap::HandleTableFull);
   return std::nullopt;
 }
 
 MaybeTrap resource_drop(ComponentInstanceRt* inst, const std::shared_ptr<const ResourceTypeRt>& rt,
                         uint32_t index) {
-  if (!inst->may_leave) return trap("cannot leave component instance");
+  if (!inst->may_leave) return component_trap(ComponentTrap::CannotLeave);
   HandleEntry* h = inst->handles.get(index);
-  if (!h) return trap("unknown handle index " + std::to_string(index));
-  if (h->rt != rt) return trap("handle index " + std::to_string(index) + " has the wrong resource type");
-  if (h->num_lends != 0) return trap("cannot drop handle " + std::to_string(index) + " while it is lent out");
+  if (!h) return handle_trap(ComponentTrap::UnknownHandle, index);
+  if (h->rt != rt) return handle_trap(ComponentTrap::WrongHandleType, index);
+  if (h->num_lends != 0) return handle_trap(ComponentTrap::OwnBorrowed, index);
   HandleEntry e = inst->handles.remove(index);
   if (!e.own) {
     if (e.borrow_scope) e.borrow_scope->num_borrows--;
@@ -265,8 +268,8 @@ MaybeTrap run_destructor(ComponentInstanceRt* caller, const ResourceTypeRt& rt, 
   // The destructor is a lifted call into the resource's defining instance.
   ComponentInstanceRt* impl = rt.impl;
   ComponentInstanceRt* inst = caller;
-  if (impl->poisoned) return trap("cannot enter component instance: it trapped earlier");
-  if (!impl->may_enter_from(inst)) return trap("cannot enter component instance");
+  if (impl->poisoned) return component_trap(ComponentTrap::Poisoned);
+  if (!impl->may_enter_from(inst)) return component_trap(ComponentTrap::CannotEnter);
   impl->enter_from(inst);
   engine::Value arg;
   arg.type = wasm::kI32;
@@ -283,8 +286,8 @@ MaybeTrap run_destructor(ComponentInstanceRt* caller, const ResourceTypeRt& rt, 
 MaybeTrap resource_rep(ComponentInstanceRt* inst, const std::shared_ptr<const ResourceTypeRt>& rt,
                        uint32_t index, uint32_t& rep) {
   HandleEntry* h = inst->handles.get(index);
-  if (!h) return trap("unknown handle index " + std::to_string(index));
-  if (h->rt != rt) return trap("handle index " + std::to_string(index) + " has the wrong resource type");
+  if (!h) return handle_trap(ComponentTrap::UnknownHandle, index);
+  if (h->rt != rt) return handle_trap(ComponentTrap::WrongHandleType, index);
   rep = h->rep;
   return std::nullopt;
 }

@@ -108,8 +108,8 @@ CoreFuncRt unsupported_builtin(Ctx& cx, ComponentInstanceRt* inst, CanonKind kin
     return store->create_host_function(
         t, [inst, kind](engine::Caller&, std::span<const engine::Value>,
                         std::span<engine::Value>) -> std::optional<engine::Trap> {
-          if (!inst->may_leave) return trap("cannot leave component instance");
-          return trap(std::string("canon ") + to_string(kind) + " is not supported yet (async)");
+          if (!inst->may_leave) return component_trap(ComponentTrap::CannotLeave);
+          return component_trap(ComponentTrap::NotSupported, std::string("canon ") + to_string(kind));
         });
   };
   return f;
@@ -189,14 +189,14 @@ Result<void> run_canon(const Canon& c, ScopeRt& s, Ctx& cx, uint64_t offset) {
     case CanonKind::ContextSet: {
       const bool get = c.kind == CanonKind::ContextGet;
       const uint32_t slot = c.slot;
+      if (slot >= 2) return at(offset, "context slot " + std::to_string(slot) + " out of bounds");
       const wasm::ValType t = c.core_type;
       wasm::FuncType sig = get ? wasm::FuncType{{}, {t}} : wasm::FuncType{{t}, {}};
       engine::Function* fn = cx.store.create_host_function(
           sig, [get, slot, t](engine::Caller&, std::span<const engine::Value> a,
                               std::span<engine::Value> r) -> std::optional<engine::Trap> {
             CallTask* task = current_task();
-            if (!task) return trap("context slots are only available during a call");
-            if (slot >= 2) return trap("context slot " + std::to_string(slot) + " out of bounds");
+            if (!task) return component_trap(ComponentTrap::NoCurrentTask);
             if (get) {
               r[0] = t == wasm::kI64 ? engine::Value::from_i64(task->context[slot])
                                      : engine::Value::from_i32(static_cast<uint32_t>(task->context[slot]));
@@ -215,9 +215,10 @@ Result<void> run_canon(const Canon& c, ScopeRt& s, Ctx& cx, uint64_t offset) {
           wasm::FuncType{}, [inst, inc](engine::Caller&, std::span<const engine::Value>,
                                         std::span<engine::Value>) -> std::optional<engine::Trap> {
             if (inc) {
-              if (++inst->backpressure == (1u << 16)) return trap("backpressure counter overflow");
+              if (++inst->backpressure == (1u << 16))
+                return component_trap(ComponentTrap::BackpressureOverflow);
             } else {
-              if (inst->backpressure == 0) return trap("backpressure counter underflow");
+              if (inst->backpressure == 0) return component_trap(ComponentTrap::BackpressureUnderflow);
               --inst->backpressure;
             }
             return std::nullopt;
