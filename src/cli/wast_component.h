@@ -41,6 +41,8 @@ class ComponentWast {
   Result<void> instantiate(Entry& e, bool& trapped);
   /// Instantiates {e} for a `module` or `component_instance` command.
   Outcome instantiate_entry(Entry& e);
+  /// A command on {e}, which has no instance: skipped after a refused proposal, else failed.
+  static Outcome not_instantiated(const Entry& e);
   Outcome cmd_module(const nlohmann::json& cmd);
   Outcome cmd_instance(const nlohmann::json& cmd);
   Outcome cmd_invalid(const nlohmann::json& cmd, bool malformed);
