@@ -209,8 +209,13 @@ Result<Value> parse_value(const json& v) {
 
 }  // namespace
 
-ComponentWast::ComponentWast(engine::Engine& engine, std::string dir, uint64_t deadline_ticks)
-    : engine_(engine), dir_(std::move(dir)), deadline_ticks_(deadline_ticks), store_(engine) {}
+ComponentWast::ComponentWast(engine::Engine& engine, std::string dir, uint64_t deadline_ticks,
+                             bool wasmtime_host)
+    : engine_(engine),
+      dir_(std::move(dir)),
+      deadline_ticks_(deadline_ticks),
+      store_(engine),
+      wasmtime_host_(wasmtime_host) {}
 
 ComponentWast::~ComponentWast() = default;
 
@@ -259,8 +264,12 @@ Result<void> ComponentWast::instantiate(Entry& e, bool& trapped) {
   trapped = false;
   auto root = std::unique_ptr<crt::ComponentInstanceRt>();
   crt::MaybeTrap trap;
+  if (wasmtime_host_ && !imports_) {
+    drops_ = std::make_shared<WasmtimeHostDrops>();
+    RILL_TRY(imports_, wasmtime_host_imports(engine_, drops_));
+  }
   store_.set_epoch_deadline(deadline_ticks_);
-  auto r = crt::instantiate(store_, e.compiled, crt::ImportMap{}, root, trap);
+  auto r = crt::instantiate(store_, e.compiled, imports_ ? *imports_ : crt::ImportMap{}, root, trap);
   if (root) roots_.push_back(std::move(root));
   if (trap) {
     trapped = true;
