@@ -154,6 +154,7 @@ enum class TrapKind : uint8_t {
   NullReference,        ///< "null reference"
   HostError,            ///< a host function failed; the message says why
   Exit,                 ///< a host function ended the program (e.g. proc_exit); see exit_code
+  Component,            ///< a component-model trap (canonical ABI, handles, instance flags)
 };
 
 /// One wasm frame of a trap's backtrace.
@@ -169,11 +170,14 @@ struct Trap {
   std::string message;
   int exit_code = 0;          ///< kind == Exit
   std::vector<Frame> frames;  ///< innermost first
+  /// kind == Component: which component trap (the runtime's ComponentTrap kinds, whose texts
+  /// are the component spec suite's; the message starts with that text).
+  uint16_t component_code = 0;
 
   /// A HostError trap with {msg}; return it from a host function to abort the wasm caller.
-  static Trap host(std::string msg) { return Trap{TrapKind::HostError, std::move(msg), 0, {}}; }
+  static Trap host(std::string msg) { return Trap{TrapKind::HostError, std::move(msg), 0, {}, 0}; }
   /// An Exit trap carrying {code}.
-  static Trap exit(int code) { return Trap{TrapKind::Exit, "exit", code, {}}; }
+  static Trap exit(int code) { return Trap{TrapKind::Exit, "exit", code, {}, 0}; }
   /// One line per frame: "  0: module!func (func 3)".
   std::string backtrace() const;
   /// "wasm trap: <message>" followed by the backtrace lines.

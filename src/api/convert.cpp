@@ -108,6 +108,8 @@ static_assert(static_cast<int>(TrapKind::NullReference) ==
 static_assert(static_cast<int>(TrapKind::HostError) ==
               static_cast<int>(engine::TrapKind::HostError));
 static_assert(static_cast<int>(TrapKind::Exit) == static_cast<int>(engine::TrapKind::Exit));
+static_assert(static_cast<int>(TrapKind::Component) ==
+              static_cast<int>(engine::TrapKind::Component));
 
 wasm::ValType to_wasm(ValType t) {
   switch (t) {
@@ -245,6 +247,7 @@ Trap from_engine(engine::Trap&& t) {
   out.kind = static_cast<TrapKind>(t.kind);
   out.message = std::move(t.message);
   out.exit_code = t.exit_code;
+  out.component_code = t.component_code;
   out.frames.reserve(t.backtrace.size());
   for (engine::FrameInfo& f : t.backtrace) {
     out.frames.push_back(Frame{f.func_index, std::move(f.func_name), std::move(f.module_name)});
@@ -257,6 +260,7 @@ engine::Trap to_engine(Trap&& t) {
   out.kind = static_cast<engine::TrapKind>(t.kind);
   out.message = std::move(t.message);
   out.exit_code = t.exit_code;
+  out.component_code = t.component_code;
   for (Frame& f : t.frames) {
     out.backtrace.push_back(
         engine::FrameInfo{f.func_index, std::move(f.func_name), std::move(f.module_name)});

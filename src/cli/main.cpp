@@ -23,6 +23,7 @@ struct WastFlags {
   std::string expected_failures;
   bool verbose = false;
   bool trace = false;
+  bool wasmtime_host = false;
   bool isolate = false;
   uint32_t max_failures = 20;
   double timeout_s = 10;
@@ -34,6 +35,8 @@ void add_wast(CLI::App& app, WastFlags& f) {
   wast->add_option("files", f.files, "Script files (NAME.json)")->required();
   wast->add_flag("-v,--verbose", f.verbose, "Print every failure, skip and note");
   wast->add_flag("--trace", f.trace, "Print each command before running it");
+  wast->add_flag("--wasmtime-host", f.wasmtime_host,
+                 "Components import the host items of Wasmtime's component wast harness");
   wast->add_option("--expected-failures", f.expected_failures,
                    "List of known failures, lines \"script.json:LINE reason\"");
   wast->add_flag("--isolate", f.isolate, "Run each file in its own process (contains crashes and hangs)");
@@ -59,6 +62,7 @@ int run_wast(const WastFlags& f) {
   rill::cli::RunOptions options;
   options.verbose = f.verbose;
   options.trace = f.trace;
+  options.wasmtime_host = f.wasmtime_host;
   options.isolate = f.isolate;
   options.max_failures_shown = f.max_failures;
   options.deadline_ticks = static_cast<uint64_t>(f.timeout_s * 1000.0 / rill::cli::kEpochTickMs) + 1;

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "rill/cli/wasmtime_host.h"
 #include "rill/cli/wast_script.h"
 #include "rill/component/rt/linker.h"
 #include "rill/engine/engine.h"
@@ -20,7 +21,9 @@ namespace rill::cli {
 
 class ComponentWast {
  public:
-  ComponentWast(engine::Engine& engine, std::string dir, uint64_t deadline_ticks);
+  /// {wasmtime_host}: components import the host items of Wasmtime's harness (wasmtime_host.h).
+  ComponentWast(engine::Engine& engine, std::string dir, uint64_t deadline_ticks,
+                bool wasmtime_host = false);
   ~ComponentWast();
 
   Outcome run(const nlohmann::json& cmd);
@@ -41,6 +44,8 @@ class ComponentWast {
   Result<void> instantiate(Entry& e, bool& trapped);
   /// Instantiates {e} for a `module` or `component_instance` command.
   Outcome instantiate_entry(Entry& e);
+  /// A command on {e}, which has no instance: skipped after a refused proposal, else failed.
+  static Outcome not_instantiated(const Entry& e);
   Outcome cmd_module(const nlohmann::json& cmd);
   Outcome cmd_instance(const nlohmann::json& cmd);
   Outcome cmd_invalid(const nlohmann::json& cmd, bool malformed);
@@ -52,6 +57,9 @@ class ComponentWast {
   uint64_t deadline_ticks_;
   engine::Store store_;
   std::vector<std::unique_ptr<component::rt::ComponentInstanceRt>> roots_;
+  bool wasmtime_host_;
+  std::shared_ptr<WasmtimeHostDrops> drops_;
+  std::optional<component::rt::ImportMap> imports_;  ///< made on first use
   EntryPtr current_;
   std::map<std::string, EntryPtr, std::less<>> named_;
 };

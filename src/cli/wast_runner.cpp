@@ -124,6 +124,7 @@ void run_commands(engine::Engine& engine, const RunOptions& options, const json&
   std::set<uint64_t> seen;
   WastScript script(engine, std::filesystem::path(path).parent_path().string(), options.verbose,
                     options.deadline_ticks);
+  script.set_wasmtime_host(options.wasmtime_host);
   for (const json& cmd : *commands) {
     uint64_t line = uint_member(cmd, "line").value_or(0);
     std::string type(string_member(cmd, "type").value_or("command"));

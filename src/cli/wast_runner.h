@@ -31,6 +31,8 @@ struct RunOptions {
   /// Seconds a file may take in isolated mode before its process is killed.
   uint32_t file_timeout_s = 600;
   const ExpectedFailures* expected_failures = nullptr;
+  /// Components import the host items of Wasmtime's component wast harness.
+  bool wasmtime_host = false;
 };
 
 /// Counts for one file or a whole run.

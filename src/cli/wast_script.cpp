@@ -93,7 +93,7 @@ Outcome WastScript::run(const json& cmd) {
   const bool component_cmd = (kind && *kind == "component") || *type == "component_instance";
   if (component_cmd) component_mode_ = true;
   if (component_cmd || (component_mode_ && !kind && *type != "register" && *type != "unsupported")) {
-    if (!component_) component_ = std::make_unique<ComponentWast>(engine_, dir_, deadline_ticks_);
+    if (!component_) component_ = std::make_unique<ComponentWast>(engine_, dir_, deadline_ticks_, wasmtime_host_);
     return component_->run(cmd);
   }
   if (*type == "module") return cmd_module(cmd, line);

@@ -52,6 +52,8 @@ class WastScript {
 
   /// Run one command object of the script.
   Outcome run(const nlohmann::json& cmd);
+  /// Components import the host items of Wasmtime's component wast harness (wasmtime_host.h).
+  void set_wasmtime_host(bool on) { wasmtime_host_ = on; }
 
  private:
   /// A module of the script: compiled, maybe instantiated, or skipped/broken.
@@ -111,6 +113,7 @@ class WastScript {
   std::string dir_;
   bool verbose_;
   uint64_t deadline_ticks_;
+  bool wasmtime_host_ = false;
   engine::Store store_;
   SpectestHost spectest_;
   EntryPtr current_;

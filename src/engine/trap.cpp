@@ -20,6 +20,7 @@ const char* trap_message(TrapKind k) {
     case TrapKind::NullReference: return "null reference";
     case TrapKind::HostError: return "host error";
     case TrapKind::Exit: return "exit";
+    case TrapKind::Component: return "component trap";
   }
   return "unknown trap";
 }

@@ -23,6 +23,7 @@ enum class TrapKind : uint8_t {
   NullReference,           ///< "null reference"
   HostError,               ///< a host function failed; message says why
   Exit,                    ///< a host function asked to end the program (e.g. proc_exit); not a fault
+  Component,               ///< a component-model trap; component_code says which
 };
 
 /// The spec text for {k}.
@@ -40,9 +41,11 @@ struct Trap {
   std::string message;             ///< trap_message(kind) unless a host supplied its own
   int exit_code = 0;               ///< kind == Exit
   std::vector<FrameInfo> backtrace;  ///< innermost first
+  /// kind == Component: the component layer's kind (component::rt::ComponentTrap).
+  uint16_t component_code = 0;
 
-  static Trap make(TrapKind k) { return Trap{k, trap_message(k), 0, {}}; }
-  static Trap host(std::string msg) { return Trap{TrapKind::HostError, std::move(msg), 0, {}}; }
+  static Trap make(TrapKind k) { return Trap{k, trap_message(k), 0, {}, 0}; }
+  static Trap host(std::string msg) { return Trap{TrapKind::HostError, std::move(msg), 0, {}, 0}; }
   /// "wasm trap: out of bounds memory access\n  0: func_name (func 3)\n ..."
   std::string to_string() const;
 };

@@ -123,12 +123,12 @@ struct Nest {
   Nest& operator=(const Nest&) = delete;
 };
 bool too_deep(Cx& cx) {
-  return cx.fail("value nesting deeper than " + std::to_string(kMaxValueDepth) + " levels");
+  return cx.fail(ComponentTrap::HostValueMismatch, "value nesting deeper than " + std::to_string(kMaxValueDepth) + " levels");
 }
 
 bool check_kind(Cx& cx, const RType& t, const Value& v) {
   if (v.kind() == value_kind(t.kind)) return true;
-  return cx.fail(std::string("type mismatch: expected a ") + kind_name(t.kind) + " value, got " +
+  return cx.fail(ComponentTrap::HostValueMismatch, std::string("type mismatch: expected a ") + kind_name(t.kind) + " value, got " +
                  to_string(v.kind()));
 }
 
@@ -136,10 +136,10 @@ bool check_kind(Cx& cx, const RType& t, const Value& v) {
 
 bool lift_own(Cx& cx, uint32_t i, const RType& t, Value& out) {
   HandleEntry* h = cx.inst->handles.get(i);
-  if (!h) return cx.fail("unknown handle index " + std::to_string(i));
-  if (h->rt != t.resource) return cx.fail("handle index " + std::to_string(i) + " has the wrong resource type");
-  if (h->num_lends != 0) return cx.fail("cannot lift own handle " + std::to_string(i) + " while it is lent out");
-  if (!h->own) return cx.fail("handle index " + std::to_string(i) + " is a borrow, not an own");
+  if (!h) return cx.fail_handle(ComponentTrap::UnknownHandle, i);
+  if (h->rt != t.resource) return cx.fail_handle(ComponentTrap::WrongHandleType, i);
+  if (h->num_lends != 0) return cx.fail_handle(ComponentTrap::OwnBorrowed, i);
+  if (!h->own) return cx.fail_handle(ComponentTrap::BorrowNotOwn, i);
   HandleEntry e = cx.inst->handles.remove(i);
   out = Value::own(ResourceRef{std::shared_ptr<const void>(e.rt, e.rt.get()), e.rep});
   return true;
@@ -147,8 +147,8 @@ bool lift_own(Cx& cx, uint32_t i, const RType& t, Value& out) {
 
 bool lift_borrow(Cx& cx, uint32_t i, const RType& t, Value& out) {
   HandleEntry* h = cx.inst->handles.get(i);
-  if (!h) return cx.fail("unknown handle index " + std::to_string(i));
-  if (h->rt != t.resource) return cx.fail("handle index " + std::to_string(i) + " has the wrong resource type");
+  if (!h) return cx.fail_handle(ComponentTrap::UnknownHandle, i);
+  if (h->rt != t.resource) return cx.fail_handle(ComponentTrap::WrongHandleType, i);
   if (cx.lenders) {
     h->num_lends++;
     cx.lenders->inst = cx.inst;
@@ -161,10 +161,10 @@ bool lift_borrow(Cx& cx, uint32_t i, const RType& t, Value& out) {
 bool lower_handle(Cx& cx, const Value& v, const RType& t, uint32_t& out) {
   if (!check_kind(cx, t, v)) return false;
   if (v.resource().type.get() != static_cast<const void*>(t.resource.get()))
-    return cx.fail("resource of the wrong type passed as " + to_string(t));
+    return cx.fail(ComponentTrap::HostValueMismatch, "resource of the wrong type passed as " + to_string(t));
   if (t.kind == TK::Own) {
     out = cx.inst->handles.add(HandleEntry{t.resource, v.resource().rep, true, nullptr, 0});
-    if (out == 0) return cx.fail("resource handle table is full");
+    if (out == 0) return cx.fail(ComponentTrap::HandleTableFull);
     return true;
   }
   if (t.resource->impl == cx.inst) {
@@ -172,7 +172,7 @@ bool lower_handle(Cx& cx, const Value& v, const RType& t, uint32_t& out) {
     return true;
   }
   out = cx.inst->handles.add(HandleEntry{t.resource, v.resource().rep, false, cx.task, 0});
-  if (out == 0) return cx.fail("resource handle table is full");
+  if (out == 0) return cx.fail(ComponentTrap::HandleTableFull);
   if (cx.task) cx.task->num_borrows++;
   return true;
 }
@@ -197,8 +197,8 @@ bool load_string_from_range(Cx& cx, uint64_t ptr, uint64_t tagged, Value& out) {
       }
       break;
   }
-  if (byte_length > kMaxStringByteLength) return cx.fail("string byte length exceeds the maximum");
-  if (!cx.check_range(ptr, byte_length, align, "string")) return false;
+  if (byte_length > kMaxStringByteLength) return cx.fail(ComponentTrap::StringTooLong);
+  if (!cx.check_range(ptr, byte_length, align, Cx::Region::String)) return false;
   // UTF-8 in the host: at most 3 bytes per UTF-16 unit, 2 per Latin-1 byte.
   if (!cx.charge(enc == U8 ? byte_length : enc == U16 ? byte_length / 2 * 3 : byte_length * 2))
     return false;
@@ -207,11 +207,12 @@ bool load_string_from_range(Cx& cx, uint64_t ptr, uint64_t tagged, Value& out) {
   std::string& s = ValueAccess::str(out);
   switch (enc) {
     case U8:
-      if (!valid_utf8(p, byte_length)) return cx.fail("invalid utf-8 in string");
+      if (const Utf8 u = check_utf8(p, byte_length); u != Utf8::Valid)
+        return cx.fail(u == Utf8::Incomplete ? ComponentTrap::IncompleteUtf8 : ComponentTrap::InvalidUtf8);
       s.assign(reinterpret_cast<const char*>(p), byte_length);
       break;
     case U16:
-      if (!utf16_to_utf8(p, byte_length / 2, s)) return cx.fail("invalid utf-16 in string");
+      if (!utf16_to_utf8(p, byte_length / 2, s)) return cx.fail(ComponentTrap::InvalidUtf16);
       break;
     case L1: latin1_to_utf8(p, byte_length, s); break;
   }
@@ -220,15 +221,18 @@ bool load_string_from_range(Cx& cx, uint64_t ptr, uint64_t tagged, Value& out) {
   return true;
 }
 
-/// Allocates {size} bytes aligned to {align} with the realloc option and checks the result.
-bool alloc(Cx& cx, uint32_t align, uint64_t size, uint32_t& ptr) {
+/// Allocates {size} bytes aligned to {align} with the realloc option and checks the result,
+/// which holds {what} (strings unless said otherwise).
+bool alloc(Cx& cx, uint32_t align, uint64_t size, uint32_t& ptr,
+           Cx::Region what = Cx::Region::String) {
   if (!cx.reallocate(0, 0, align, static_cast<uint32_t>(size), ptr)) return false;
-  return cx.check_range(ptr, size, align, "realloc result");
+  return cx.check_range(ptr, size, align, what, true);
 }
+/// Shrinks or grows the string at {ptr} with the realloc option.
 bool realloc_to(Cx& cx, uint32_t& ptr, uint64_t old_size, uint32_t align, uint64_t size) {
   if (!cx.reallocate(ptr, static_cast<uint32_t>(old_size), align, static_cast<uint32_t>(size), ptr))
     return false;
-  return cx.check_range(ptr, size, align, "realloc result");
+  return cx.check_range(ptr, size, align, Cx::Region::String, true);
 }
 
 /// store_string_to_utf8 (from UTF-16 or Latin-1 sources of {units} code units).
@@ -272,7 +276,7 @@ bool store_string_into_range(Cx& cx, const Value& v, uint32_t& ptr, uint32_t& ta
   } else if (src_enc == E::Utf16) {
     simple = U16;
   }
-  if (s.size() > kMaxStringByteLength) return cx.fail("string too long");
+  if (s.size() > kMaxStringByteLength) return cx.fail(ComponentTrap::StringTooLong);
   switch (cx.opts.encoding) {
     case E::Utf8: {
       if (simple == U8) {
@@ -320,7 +324,7 @@ bool store_string_into_range(Cx& cx, const Value& v, uint32_t& ptr, uint32_t& ta
         for (size_t i = 0; i < cps; ++i) m[i] = m[2 * i];
         if (!cx.reallocate(ptr, static_cast<uint32_t>(bytes), 1, static_cast<uint32_t>(cps), ptr))
           return false;
-        if (!cx.check_range(ptr, cps, 1, "realloc result")) return false;
+        if (!cx.check_range(ptr, cps, 1, Cx::Region::String, true)) return false;
         tagged_out = static_cast<uint32_t>(cps);
         return true;
       }
@@ -350,7 +354,7 @@ bool store_string_into_range(Cx& cx, const Value& v, uint32_t& ptr, uint32_t& ta
       return true;
     }
   }
-  return cx.fail("bad string encoding");
+  return cx.fail(ComponentTrap::NotSupported, "string encoding");
 }
 
 // ---- load / store ---------------------------------------------------------------------------
@@ -376,7 +380,7 @@ bool load_packed(Cx& cx, const uint8_t* p, uint64_t n, const RType& elem, Value&
     case TK::Char:
       for (uint64_t i = 0; i < n; ++i) {
         const uint64_t c = read_int(d + 4 * i, 4);
-        if (c >= 0x110000 || (c >= 0xD800 && c <= 0xDFFF)) return cx.fail("invalid char code point");
+        if (c >= 0x110000 || (c >= 0xD800 && c <= 0xDFFF)) return cx.fail(ComponentTrap::InvalidChar);
       }
       break;
     case TK::F32:
@@ -392,8 +396,8 @@ bool load_packed(Cx& cx, const uint8_t* p, uint64_t n, const RType& elem, Value&
 
 bool load_list_from_range(Cx& cx, uint64_t ptr, uint64_t length, const RType& elem, Value& out) {
   const uint64_t bytes = length * elem.size;
-  if (bytes > kMaxListByteLength) return cx.fail("list byte length exceeds the maximum");
-  if (!cx.check_range(ptr, bytes, elem.align, "list")) return false;
+  if (bytes > kMaxListByteLength) return cx.fail(ComponentTrap::ListTooLong);
+  if (!cx.check_range(ptr, bytes, elem.align, Cx::Region::List)) return false;
   if (packable(elem.kind)) return load_packed(cx, cx.mem() + ptr, length, elem, out);
   // Every element is a Value in the host, whatever its size in guest memory (a zero-sized
   // element type still costs one).
@@ -407,7 +411,7 @@ bool load_list_from_range(Cx& cx, uint64_t ptr, uint64_t length, const RType& el
 }
 
 bool packed_mismatch(Cx& cx, const RType& elem, const Value& v) {
-  return cx.fail("type mismatch: expected a list of " + to_string(elem) + ", got a list of " +
+  return cx.fail(ComponentTrap::HostValueMismatch, "type mismatch: expected a list of " + to_string(elem) + ", got a list of " +
                  to_string(v.elem_kind()));
 }
 
@@ -418,7 +422,7 @@ bool store_packed(Cx& cx, const Value& v, const RType& elem, uint64_t ptr) {
   if (elem.kind == TK::Char)
     for (uint64_t i = 0; i < n; ++i) {
       const uint64_t c = read_int(src.data() + 4 * i, 4);
-      if (c >= 0x110000 || (c >= 0xD800 && c <= 0xDFFF)) return cx.fail("invalid char code point");
+      if (c >= 0x110000 || (c >= 0xD800 && c <= 0xDFFF)) return cx.fail(ComponentTrap::InvalidChar);
     }
   uint8_t* d = cx.mem() + ptr;
   std::memcpy(d, src.data(), src.size());
@@ -459,21 +463,21 @@ bool pack_flags(Cx& cx, const RType& t, const Value& v, uint32_t& bits) {
   for (const auto& l : v.labels()) {
     size_t i = 0;
     while (i < t.labels.size() && t.labels[i] != l) ++i;
-    if (i == t.labels.size()) return cx.fail("unknown flag " + l);
+    if (i == t.labels.size()) return cx.fail(ComponentTrap::HostValueMismatch, "unknown flag " + l);
     bits |= 1u << i;
   }
   return true;
 }
 
 bool lift_char(Cx& cx, uint64_t i, Value& out) {
-  if (i >= 0x110000 || (i >= 0xD800 && i <= 0xDFFF)) return cx.fail("invalid char code point");
+  if (i >= 0x110000 || (i >= 0xD800 && i <= 0xDFFF)) return cx.fail(ComponentTrap::InvalidChar);
   out = Value::character(static_cast<char32_t>(i));
   return true;
 }
 
 bool check_char(Cx& cx, const Value& v) {
   const uint32_t c = v.as_char();
-  if (c >= 0x110000 || (c >= 0xD800 && c <= 0xDFFF)) return cx.fail("invalid char code point");
+  if (c >= 0x110000 || (c >= 0xD800 && c <= 0xDFFF)) return cx.fail(ComponentTrap::InvalidChar);
   return true;
 }
 
@@ -523,7 +527,7 @@ bool load(Cx& cx, uint64_t ptr, const RType& t, Value& out) {
     }
     case TK::Variant: case TK::Enum: case TK::Option: case TK::Result: {
       const uint64_t index = read_int(p, t.disc_size);
-      if (index >= t.elems.size()) return cx.fail("invalid variant discriminant " + std::to_string(index));
+      if (index >= t.elems.size()) return cx.fail(ComponentTrap::InvalidDiscriminant, std::to_string(index));
       load_variant_payload(t, index, out);
       if (const auto& c = t.elems[index]) {
         if (!cx.charge(sizeof(Value))) return false;
@@ -537,7 +541,7 @@ bool load(Cx& cx, uint64_t ptr, const RType& t, Value& out) {
     case TK::Borrow: return lift_borrow(cx, static_cast<uint32_t>(read_int(p, 4)), t, out);
     case TK::Stream: case TK::Future: return lift_async_end(cx, static_cast<uint32_t>(read_int(p, 4)), t, out);
     case TK::ErrorContext: return lift_error_context(cx, static_cast<uint32_t>(read_int(p, 4)), out);
-    default: return cx.fail(std::string("lifting ") + to_string(t) + " is not supported yet");
+    default: return cx.fail(ComponentTrap::NotSupported, std::string("lifting ") + to_string(t));
   }
 }
 
@@ -546,10 +550,10 @@ bool store_list_into_range(Cx& cx, const Value& v, const RType& t, uint32_t& beg
   if (!check_kind(cx, t, v)) return false;
   const RType& e = *t.elems[0];
   const uint64_t bytes = uint64_t{v.list_size()} * e.size;
-  if (bytes > kMaxListByteLength) return cx.fail("list too long");
+  if (bytes > kMaxListByteLength) return cx.fail(ComponentTrap::ListTooLong);
   if (v.packed() && (!packable(e.kind) || v.elem_kind() != value_kind(e.kind)))
     return packed_mismatch(cx, e, v);
-  if (!alloc(cx, e.align, bytes, begin)) return false;
+  if (!alloc(cx, e.align, bytes, begin, Cx::Region::List)) return false;
   if (v.packed()) return store_packed(cx, v, e, begin);
   for (size_t i = 0; i < v.items().size(); ++i)
     if (!store(cx, v.items()[i], e, begin + i * e.size)) return false;
@@ -598,7 +602,7 @@ bool store(Cx& cx, const Value& v, const RType& t, uint64_t ptr) {
     }
     case TK::FixedList: {
       if (!check_kind(cx, t, v)) return false;
-      if (v.list_size() != t.length) return cx.fail("fixed-length list of the wrong length");
+      if (v.list_size() != t.length) return cx.fail(ComponentTrap::HostValueMismatch, "fixed-length list of the wrong length");
       if (v.packed()) {
         if (!packable(t.elems[0]->kind) || v.elem_kind() != value_kind(t.elems[0]->kind))
           return packed_mismatch(cx, *t.elems[0], v);
@@ -610,7 +614,7 @@ bool store(Cx& cx, const Value& v, const RType& t, uint64_t ptr) {
     }
     case TK::Record: case TK::Tuple: {
       if (!check_kind(cx, t, v)) return false;
-      if (v.items().size() != t.elems.size()) return cx.fail("record/tuple with the wrong number of fields");
+      if (v.items().size() != t.elems.size()) return cx.fail(ComponentTrap::HostValueMismatch, "record/tuple with the wrong number of fields");
       for (size_t i = 0; i < t.elems.size(); ++i)
         if (!store(cx, v.items()[i], *t.elems[i], ptr + t.offsets[i])) return false;
       return true;
@@ -618,11 +622,11 @@ bool store(Cx& cx, const Value& v, const RType& t, uint64_t ptr) {
     case TK::Variant: case TK::Enum: case TK::Option: case TK::Result: {
       if (!check_kind(cx, t, v)) return false;
       const int64_t index = case_index(t, v);
-      if (index < 0) return cx.fail("unknown case " + v.str());
+      if (index < 0) return cx.fail(ComponentTrap::HostValueMismatch, "unknown case " + v.str());
       write_int(cx.mem() + ptr, static_cast<uint64_t>(index), t.disc_size);
       const auto& c = t.elems[index];
       if (!c) return true;
-      if (!v.payload()) return cx.fail("missing payload for case " + t.labels[index]);
+      if (!v.payload()) return cx.fail(ComponentTrap::HostValueMismatch, "missing payload for case " + t.labels[index]);
       return store(cx, *v.payload(), *c, ptr + t.payload_offset);
     }
     case TK::Flags: {
@@ -643,7 +647,7 @@ bool store(Cx& cx, const Value& v, const RType& t, uint64_t ptr) {
       write_int(cx.mem() + ptr, h, 4);
       return true;
     }
-    default: return cx.fail(std::string("lowering ") + to_string(t) + " is not supported yet");
+    default: return cx.fail(ComponentTrap::NotSupported, std::string("lowering ") + to_string(t));
   }
 }
 
@@ -707,7 +711,7 @@ bool lift_flat(Cx& cx, FlatIn& in, const RType& t, Value& out) {
       const uint64_t index = in.next() & 0xffffffffu;
       const size_t payload_words = t.flat.size() - 1;
       const size_t start = in.pos;
-      if (index >= t.elems.size()) return cx.fail("invalid variant discriminant " + std::to_string(index));
+      if (index >= t.elems.size()) return cx.fail(ComponentTrap::InvalidDiscriminant, std::to_string(index));
       load_variant_payload(t, index, out);
       if (const auto& c = t.elems[index]) {
         // Coerce the joined flat types back to the case's own (CoerceValueIter).
@@ -735,7 +739,7 @@ bool lift_flat(Cx& cx, FlatIn& in, const RType& t, Value& out) {
     case TK::Borrow: return lift_borrow(cx, static_cast<uint32_t>(in.next()), t, out);
     case TK::Stream: case TK::Future: return lift_async_end(cx, static_cast<uint32_t>(in.next()), t, out);
     case TK::ErrorContext: return lift_error_context(cx, static_cast<uint32_t>(in.next()), out);
-    default: return cx.fail(std::string("lifting ") + to_string(t) + " is not supported yet");
+    default: return cx.fail(ComponentTrap::NotSupported, std::string("lifting ") + to_string(t));
   }
 }
 
@@ -791,7 +795,7 @@ bool lower_flat(Cx& cx, const Value& v, const RType& t, std::vector<engine::Valu
     }
     case TK::FixedList:
       if (!check_kind(cx, t, v)) return false;
-      if (v.list_size() != t.length) return cx.fail("fixed-length list of the wrong length");
+      if (v.list_size() != t.length) return cx.fail(ComponentTrap::HostValueMismatch, "fixed-length list of the wrong length");
       for (size_t i = 0; i < t.length; ++i) {
         if (v.packed() ? !lower_flat(cx, v.element(i), *t.elems[0], out)
                        : !lower_flat(cx, v.items()[i], *t.elems[0], out))
@@ -800,18 +804,18 @@ bool lower_flat(Cx& cx, const Value& v, const RType& t, std::vector<engine::Valu
       return true;
     case TK::Record: case TK::Tuple:
       if (!check_kind(cx, t, v)) return false;
-      if (v.items().size() != t.elems.size()) return cx.fail("record/tuple with the wrong number of fields");
+      if (v.items().size() != t.elems.size()) return cx.fail(ComponentTrap::HostValueMismatch, "record/tuple with the wrong number of fields");
       for (size_t i = 0; i < t.elems.size(); ++i)
         if (!lower_flat(cx, v.items()[i], *t.elems[i], out)) return false;
       return true;
     case TK::Variant: case TK::Enum: case TK::Option: case TK::Result: {
       if (!check_kind(cx, t, v)) return false;
       const int64_t index = case_index(t, v);
-      if (index < 0) return cx.fail("unknown case " + v.str());
+      if (index < 0) return cx.fail(ComponentTrap::HostValueMismatch, "unknown case " + v.str());
       out.push_back(flat_of(wasm::kI32, static_cast<uint64_t>(index)));
       const size_t first = out.size();
       if (const auto& c = t.elems[index]) {
-        if (!v.payload()) return cx.fail("missing payload for case " + t.labels[index]);
+        if (!v.payload()) return cx.fail(ComponentTrap::HostValueMismatch, "missing payload for case " + t.labels[index]);
         if (!lower_flat(cx, *v.payload(), *c, out)) return false;
       }
       // Widen each payload word to the joined type, then pad with zeros.
@@ -845,7 +849,7 @@ bool lower_flat(Cx& cx, const Value& v, const RType& t, std::vector<engine::Valu
       out.push_back(flat_of(wasm::kI32, h));
       return true;
     }
-    default: return cx.fail(std::string("lowering ") + to_string(t) + " is not supported yet");
+    default: return cx.fail(ComponentTrap::NotSupported, std::string("lowering ") + to_string(t));
   }
 }
 
@@ -885,7 +889,7 @@ Value zero_value_of(const RType& t) {
 
 bool Cx::reallocate(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size,
                     uint32_t& ptr) {
-  if (!opts.realloc) return fail("canonical ABI needs a realloc option, and there is none");
+  if (!opts.realloc) return fail(ComponentTrap::BadCanonOption, "no realloc");
   engine::Value args[4] = {flat_of(wasm::kI32, old_ptr), flat_of(wasm::kI32, old_size),
                            flat_of(wasm::kI32, align), flat_of(wasm::kI32, new_size)};
   std::vector<engine::Value> res;
@@ -896,7 +900,8 @@ bool Cx::reallocate(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_
     trap = std::move(t);
     return false;
   }
-  if (res.size() != 1 || res[0].type != wasm::kI32) return fail("realloc returned the wrong type");
+  if (res.size() != 1 || res[0].type != wasm::kI32)
+    return fail(ComponentTrap::BadCanonOption, "realloc returned the wrong type");
   ptr = res[0].i32;
   return true;
 }
@@ -906,19 +911,35 @@ bool Cx::charge(uint64_t bytes) {
     budget -= bytes;
     return true;
   }
-  return fail("the call lifts more than its budget of host memory for values (" +
+  return fail(ComponentTrap::LiftBudget,
               std::to_string(inst->store->engine().config().max_lift_bytes) +
-              " bytes; engine Config::max_lift_bytes)");
+                  " bytes (engine Config::max_lift_bytes)");
 }
 
-bool Cx::check_range(uint64_t ptr, uint64_t len, uint32_t align, const char* what) {
-  if (!opts.memory) return fail("canonical ABI needs a memory option, and there is none");
-  if (align > 1 && ptr % align != 0)
-    return fail(std::string(what) + " pointer " + std::to_string(ptr) + " is not aligned to " +
-                std::to_string(align));
-  if (ptr + len > opts.memory->size_bytes())
-    return fail(std::string(what) + " pointer/length out of bounds of memory");
-  return true;
+namespace {
+/// The trap for a range that check_range refused (definitions.py load_string_from_range,
+/// load_list_from_range, store_string_copy, ...): Wasmtime words it per region and side.
+ComponentTrap range_trap(Cx::Region what, bool from_realloc, bool unaligned, bool host_peer) {
+  using R = Cx::Region;
+  using T = ComponentTrap;
+  if (host_peer && from_realloc) return unaligned ? T::ReallocUnaligned : T::ReallocOutOfBounds;
+  if (unaligned) return T::UnalignedPointer;
+  switch (what) {
+    case R::String: return host_peer ? T::HostStringOutOfBounds : T::StringOutOfBounds;
+    case R::List: return host_peer ? T::HostListOutOfBounds : T::ListOutOfBounds;
+    case R::Values: break;
+  }
+  return T::ValuesOutOfBounds;
+}
+}  // namespace
+
+bool Cx::check_range(uint64_t ptr, uint64_t len, uint32_t align, Region what, bool from_realloc) {
+  if (!opts.memory) return fail(ComponentTrap::BadCanonOption, "no memory");
+  const bool unaligned = align > 1 && ptr % align != 0;
+  if (!unaligned && ptr + len <= opts.memory->size_bytes()) return true;
+  return fail(range_trap(what, from_realloc, unaligned, host_peer),
+              "pointer " + std::to_string(ptr) + ", " + std::to_string(len) + " bytes, alignment " +
+                  std::to_string(align));
 }
 
 bool lift_flat_values(Cx& cx, uint32_t max_flat, std::span<const engine::Value> flat, size_t& pos,
@@ -929,7 +950,7 @@ bool lift_flat_values(Cx& cx, uint32_t max_flat, std::span<const engine::Value> 
     FlatIn in{flat, pos};
     const uint64_t ptr = in.next();
     pos = in.pos;
-    if (!cx.check_range(ptr, tuple->size, tuple->align, "spilled values")) return false;
+    if (!cx.check_range(ptr, tuple->size, tuple->align, Cx::Region::Values)) return false;
     for (size_t i = 0; i < ts.size(); ++i)
       if (!load(cx, ptr + tuple->offsets[i], *ts[i], out[i])) return false;
     return true;
@@ -945,14 +966,14 @@ bool lower_flat_values(Cx& cx, uint32_t max_flat, std::span<const Value> vs,
                        const std::vector<RTypePtr>& ts, const RTypePtr& tuple,
                        std::vector<engine::Value>& out, std::optional<uint32_t> out_ptr) {
   if (vs.size() != ts.size())
-    return cx.fail("expected " + std::to_string(ts.size()) + " values, got " + std::to_string(vs.size()));
+    return cx.fail(ComponentTrap::HostValueMismatch, "expected " + std::to_string(ts.size()) + " values, got " + std::to_string(vs.size()));
   if (tuple->flat.size() > max_flat) {
     uint32_t ptr = 0;
     if (out_ptr) {
       ptr = *out_ptr;
-      if (!cx.check_range(ptr, tuple->size, tuple->align, "result")) return false;
+      if (!cx.check_range(ptr, tuple->size, tuple->align, Cx::Region::Values)) return false;
     } else {
-      if (!alloc(cx, tuple->align, tuple->size, ptr)) return false;
+      if (!alloc(cx, tuple->align, tuple->size, ptr, Cx::Region::Values)) return false;
       out.push_back(flat_of(wasm::kI32, ptr));
     }
     for (size_t i = 0; i < ts.size(); ++i)

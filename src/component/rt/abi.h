@@ -29,9 +29,16 @@ struct Cx {
   /// strings alias one another. Set from engine::Config::max_lift_bytes.
   uint64_t budget = UINT64_MAX;
   uint32_t depth = 0;  ///< current nesting of lift/lower (kMaxValueDepth)
+  /// The other side of the call is the host, not a component: some checks have their own
+  /// wording there (the Host* and Realloc* kinds of ComponentTrap).
+  bool host_peer = false;
 
-  bool fail(std::string msg) {
-    if (!trap) trap = rt::trap(std::move(msg));
+  /// Records the trap {k} (with {detail} after its text) unless one is already recorded.
+  bool fail(ComponentTrap k) { return fail(component_trap(k)); }
+  bool fail(ComponentTrap k, std::string_view detail) { return fail(component_trap(k, detail)); }
+  bool fail_handle(ComponentTrap k, uint32_t index) { return fail(handle_trap(k, index)); }
+  bool fail(Trap t) {
+    if (!trap) trap = std::move(t);
     return false;
   }
   /// Takes {bytes} from the budget, or traps when it would be overdrawn.
@@ -39,8 +46,12 @@ struct Cx {
   /// LiftLowerContext.reallocate: calls the realloc option with may_leave cleared.
   bool reallocate(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size,
                   uint32_t& ptr);
-  /// Traps unless [ptr, ptr+len) is inside the memory and ptr is aligned.
-  bool check_range(uint64_t ptr, uint64_t len, uint32_t align, const char* what);
+  /// What a checked range holds; with {host_peer} it picks the trap's text.
+  enum class Region : uint8_t { String, List, Values };
+  /// Traps unless [ptr, ptr+len) is inside the memory and ptr is aligned. {from_realloc}: the
+  /// range is what the realloc option just returned.
+  bool check_range(uint64_t ptr, uint64_t len, uint32_t align, Region what,
+                   bool from_realloc = false);
   uint8_t* mem() const { return opts.memory->base(); }
 };
 

@@ -75,7 +75,6 @@ MaybeTrap copy_elems(Buffer& src, Buffer& dst, uint32_t n) {
   return std::nullopt;
 }
 
-const char* what(const SharedChannel& s) { return s.future ? "future" : "stream"; }
 
 }  // namespace
 
@@ -113,7 +112,7 @@ MaybeTrap SharedChannel::read(ComponentInstanceRt* inst, Buffer* dst, OnCopy on_
     return std::nullopt;
   }
   if (inst == pending_inst && !is_number(t))
-    return trap(std::string("cannot read from and write to intra-component ") + what(*this));
+    return component_trap(future ? ComponentTrap::IntraComponentFuture : ComponentTrap::IntraComponentStream);
   if (future) {
     if (MaybeTrap tr = copy_elems(*pending_buffer, *dst, 1)) return tr;
     reset_and_notify_pending(CopyResult::Completed);
@@ -150,7 +149,7 @@ MaybeTrap SharedChannel::write(ComponentInstanceRt* inst, Buffer* src, OnCopy on
     return std::nullopt;
   }
   if (inst == pending_inst && !is_number(t))
-    return trap(std::string("cannot read from and write to intra-component ") + what(*this));
+    return component_trap(future ? ComponentTrap::IntraComponentFuture : ComponentTrap::IntraComponentStream);
   if (future) {
     if (MaybeTrap tr = copy_elems(*src, *pending_buffer, 1)) return tr;
     reset_and_notify_pending(CopyResult::Completed);
@@ -184,14 +183,13 @@ bool lift_async_end(Cx& cx, uint32_t i, const RType& t, Value& out) {
   const bool future = t.kind == TK::Future;
   const HandleKind want = future ? HandleKind::FutureReadable : HandleKind::StreamReadable;
   auto* e = cx.inst->handles.get_as<CopyEnd>(i, want);
-  if (!e) return cx.fail("unknown handle index " + std::to_string(i));
-  const char* w = future ? "future" : "stream";
-  if (!same_type(e->shared->t, t.elems[0])) return cx.fail(std::string("type mismatch for ") + w + " handle");
+  if (!e) return cx.fail_handle(ComponentTrap::UnknownHandle, i);
+  if (!same_type(e->shared->t, t.elems[0])) return cx.fail(ComponentTrap::ChannelTypeMismatch);
   if (e->state == CopyEnd::State::Done)
-    return cx.fail(future ? "cannot lift future after previous read succeeded"
-                          : "cannot lift stream after being notified that the writable end dropped");
-  if (e->state != CopyEnd::State::Idle) return cx.fail(std::string("cannot remove busy ") + w);
-  if (e->wset) return cx.fail(std::string("cannot lift ") + w + " while it's in a waitable set");
+    return cx.fail(future ? ComponentTrap::LiftFutureAfterRead : ComponentTrap::LiftStreamAfterDrop);
+  if (e->state != CopyEnd::State::Idle)
+    return cx.fail(future ? ComponentTrap::RemoveBusyFuture : ComponentTrap::RemoveBusyStream);
+  if (e->wset) return cx.fail(future ? ComponentTrap::LiftFutureInSet : ComponentTrap::LiftStreamInSet);
   std::shared_ptr<TableObject> keep = cx.inst->handles.remove_object(i);
   std::shared_ptr<const void> shared = e->shared;
   out = future ? Value::future(std::move(shared)) : Value::stream(std::move(shared));
@@ -201,30 +199,30 @@ bool lift_async_end(Cx& cx, uint32_t i, const RType& t, Value& out) {
 bool lower_async_end(Cx& cx, const Value& v, const RType& t, uint32_t& out) {
   const bool future = t.kind == TK::Future;
   if (v.kind() != (future ? ValueKind::Future : ValueKind::Stream))
-    return cx.fail(std::string("type mismatch: expected a ") + (future ? "future" : "stream") + " value");
+    return cx.fail(ComponentTrap::HostValueMismatch, future ? "expected a future" : "expected a stream");
   auto shared = std::static_pointer_cast<SharedChannel>(std::const_pointer_cast<void>(v.handle()));
-  if (!shared || shared->future != future) return cx.fail("not a stream or future of this store");
+  if (!shared || shared->future != future) return cx.fail(ComponentTrap::HostValueMismatch, "not a stream or future of this store");
   auto e = std::make_shared<CopyEnd>();
   e->kind = future ? HandleKind::FutureReadable : HandleKind::StreamReadable;
   e->shared = std::move(shared);
   out = cx.inst->handles.add(e->kind, e);
-  if (out == 0) return cx.fail("handle table is full");
+  if (out == 0) return cx.fail(ComponentTrap::HandleTableFull);
   return true;
 }
 
 bool lift_error_context(Cx& cx, uint32_t i, Value& out) {
   std::shared_ptr<TableObject> o = cx.inst->handles.object(i);
-  if (cx.inst->handles.kind(i) != HandleKind::ErrorContext) return cx.fail("unknown handle index " + std::to_string(i));
+  if (cx.inst->handles.kind(i) != HandleKind::ErrorContext) return cx.fail_handle(ComponentTrap::UnknownHandle, i);
   out = Value::error_context(std::static_pointer_cast<const void>(o));
   return true;
 }
 
 bool lower_error_context(Cx& cx, const Value& v, uint32_t& out) {
-  if (v.kind() != ValueKind::ErrorContext) return cx.fail("type mismatch: expected an error-context value");
+  if (v.kind() != ValueKind::ErrorContext) return cx.fail(ComponentTrap::HostValueMismatch, "expected an error-context");
   auto e = std::make_shared<ErrorContext>();
   if (v.handle()) e->debug_message = static_cast<const ErrorContext*>(v.handle().get())->debug_message;
   out = cx.inst->handles.add(HandleKind::ErrorContext, e);
-  if (out == 0) return cx.fail("handle table is full");
+  if (out == 0) return cx.fail(ComponentTrap::HandleTableFull);
   return true;
 }
 
@@ -288,9 +286,9 @@ void push(ScopeRt& s, engine::Store& store, wasm::FuncType sig,
   ComponentInstanceRt* inst = s.inst;
   engine::Function* fn = store.create_host_function(
       std::move(sig), [inst, body = std::move(body)](engine::Caller&, Args a, Results r) -> std::optional<engine::Trap> {
-        if (!inst->may_leave) return trap("cannot leave component instance");
+        if (!inst->may_leave) return component_trap(ComponentTrap::CannotLeave);
         Thread* self = current_thread(inst);
-        if (!self) return trap("no current task");
+        if (!self) return component_trap(ComponentTrap::NoTask);
         return body(inst, self, a, r);
       });
   s.core_funcs.push_back(CoreFuncRt{fn, {}});
@@ -298,34 +296,34 @@ void push(ScopeRt& s, engine::Store& store, wasm::FuncType sig,
 
 CopyEnd* get_end(ComponentInstanceRt* inst, uint32_t i, HandleKind k, MaybeTrap& t) {
   auto* e = inst->handles.get_as<CopyEnd>(i, k);
-  if (!e) t = trap("unknown handle index " + std::to_string(i));
+  if (!e) t = handle_trap(ComponentTrap::UnknownHandle, i);
   return e;
 }
 
 /// stream.read / stream.write / future.read / future.write.
 MaybeTrap copy(const ChannelDef& def, const CanonOpts& opts, bool write, ComponentInstanceRt* inst, Thread* self,
                uint32_t i, uint32_t ptr, uint32_t n, Results r) {
+  if (!opts.async)
+    if (MaybeTrap b = check_may_block(self)) return b;
   const HandleKind k = def.future ? (write ? HandleKind::FutureWritable : HandleKind::FutureReadable)
                                   : (write ? HandleKind::StreamWritable : HandleKind::StreamReadable);
   MaybeTrap t;
   std::shared_ptr<TableObject> keep = inst->handles.object(i);
   CopyEnd* e = get_end(inst, i, k, t);
   if (!e) return t;
-  if (!same_type(e->shared->t, def.t)) return trap("type mismatch for stream or future handle");
+  if (!same_type(e->shared->t, def.t)) return component_trap(ComponentTrap::ChannelTypeMismatch);
   if (e->state == CopyEnd::State::Done) {
     if (def.future)
-      return trap(write ? "cannot write to future after previous write succeeded or readable end dropped"
-                        : "cannot read from future after previous read succeeded");
-    return trap(write ? "cannot write to stream after being notified that the readable end dropped"
-                      : "cannot read from stream after being notified that the writable end dropped");
+      return component_trap(write ? ComponentTrap::WriteFutureAfterDone : ComponentTrap::ReadFutureAfterRead);
+    return component_trap(write ? ComponentTrap::WriteStreamAfterDrop : ComponentTrap::ReadStreamAfterDrop);
   }
-  if (e->state != CopyEnd::State::Idle) return trap("cannot have concurrent operations active on a future/stream");
-  if (e->wset && !opts.async) return trap("waitable cannot be used synchronously while added to a waitable set");
-  if (n > kMaxBufferLength) return trap("stream buffer too long");
+  if (e->state != CopyEnd::State::Idle) return component_trap(ComponentTrap::ConcurrentCopy);
+  if (e->wset && !opts.async) return component_trap(ComponentTrap::WaitableInSet);
+  if (n > kMaxBufferLength) return component_trap(ComponentTrap::BufferTooLong);
   if (def.t && n > 0) {
-    if (!opts.memory) return trap("stream and future copies need a memory");
-    if (ptr % def.t->align != 0) return trap("unaligned pointer");
-    if (uint64_t{ptr} + uint64_t{n} * def.t->size > opts.memory->size_bytes()) return trap("pointer out of bounds");
+    if (!opts.memory) return component_trap(ComponentTrap::BadCanonOption);
+    if (ptr % def.t->align != 0) return component_trap(ComponentTrap::UnalignedPointer);
+    if (uint64_t{ptr} + uint64_t{n} * def.t->size > opts.memory->size_bytes()) return component_trap(ComponentTrap::ValuesOutOfBounds);
   }
   e->buffer = std::make_unique<Buffer>(Buffer{opts, inst, def.t, ptr, n, 0});
   const EventCode code = def.future ? (write ? EventCode::FutureWrite : EventCode::FutureRead)
@@ -354,7 +352,7 @@ MaybeTrap copy(const ChannelDef& def, const CanonOpts& opts, bool write, Compone
     Scheduler& sched = *self->sched;
     const Block b = sched.wait_until(self, [e] { return e->has_pending_event(); }, false);
     e->has_sync_waiter = false;
-    if (b == Block::Aborted) return sched.take_trap("the instance was dropped");
+    if (b == Block::Aborted) return sched.take_trap(ComponentTrap::InstanceDropped);
   }
   r[0] = u32(e->get_pending_event().p2);
   return std::nullopt;
@@ -362,15 +360,17 @@ MaybeTrap copy(const ChannelDef& def, const CanonOpts& opts, bool write, Compone
 
 MaybeTrap cancel_copy(const ChannelDef& def, bool write, bool async, ComponentInstanceRt* inst, Thread* self,
                       uint32_t i, Results r) {
+  if (!async)
+    if (MaybeTrap b = check_may_block(self)) return b;
   const HandleKind k = def.future ? (write ? HandleKind::FutureWritable : HandleKind::FutureReadable)
                                   : (write ? HandleKind::StreamWritable : HandleKind::StreamReadable);
   MaybeTrap t;
   std::shared_ptr<TableObject> keep = inst->handles.object(i);
   CopyEnd* e = get_end(inst, i, k, t);
   if (!e) return t;
-  if (!same_type(e->shared->t, def.t)) return trap("type mismatch for stream or future handle");
-  if (e->state != CopyEnd::State::Copying || e->has_sync_waiter) return trap("there is no copy in progress to cancel");
-  if (e->wset && !async) return trap("waitable cannot be used synchronously while added to a waitable set");
+  if (!same_type(e->shared->t, def.t)) return component_trap(ComponentTrap::ChannelTypeMismatch);
+  if (e->state != CopyEnd::State::Copying || e->has_sync_waiter) return component_trap(ComponentTrap::NoCopyToCancel);
+  if (e->wset && !async) return component_trap(ComponentTrap::WaitableInSet);
   e->state = CopyEnd::State::CancellingCopy;
   // A partial copy leaves this end's buffer posted in the channel with a COMPLETED event
   // pending; cancelling takes the buffer back and reports CANCELLED with the progress made, as
@@ -387,7 +387,7 @@ MaybeTrap cancel_copy(const ChannelDef& def, bool write, bool async, ComponentIn
       Scheduler& sched = *self->sched;
       const Block b = sched.wait_until(self, [e] { return e->has_pending_event(); }, false);
       e->has_sync_waiter = false;
-      if (b == Block::Aborted) return sched.take_trap("the instance was dropped");
+      if (b == Block::Aborted) return sched.take_trap(ComponentTrap::InstanceDropped);
     }
   }
   r[0] = u32(e->get_pending_event().p2);
@@ -400,11 +400,13 @@ MaybeTrap drop_end(const ChannelDef& def, bool writable, ComponentInstanceRt* in
   MaybeTrap t;
   CopyEnd* e = get_end(inst, i, k, t);
   if (!e) return t;
-  if (!same_type(e->shared->t, def.t)) return trap("type mismatch for stream or future handle");
-  const char* w = def.future ? "future" : "stream";
-  if (e->copying()) return trap(std::string("cannot drop busy ") + w);
+  if (!same_type(e->shared->t, def.t)) return component_trap(ComponentTrap::ChannelTypeMismatch);
+  // Wasmtime's texts: a busy readable end "cannot remove", a busy writable end "cannot drop".
+  if (e->copying())
+    return component_trap(writable ? (def.future ? ComponentTrap::DropBusyFuture : ComponentTrap::DropBusyStream)
+                                   : (def.future ? ComponentTrap::RemoveBusyFuture : ComponentTrap::RemoveBusyStream));
   if (def.future && writable && e->state != CopyEnd::State::Done)
-    return trap("cannot drop future write end without first writing a value");
+    return component_trap(ComponentTrap::DropUnwrittenFuture);
   std::shared_ptr<TableObject> keep = inst->handles.remove_object(i);
   e->shared->drop();
   e->pending_event = nullptr;
@@ -440,9 +442,9 @@ Result<bool> make_stream_builtin(const Canon& c, ScopeRt& s, engine::Store& stor
         re->shared = shared;
         we->shared = shared;
         const uint32_t ri = inst->handles.add(re->kind, re);
-        if (ri == 0) return trap("handle table is full");
+        if (ri == 0) return component_trap(ComponentTrap::HandleTableFull);
         const uint32_t wi = inst->handles.add(we->kind, we);
-        if (wi == 0) return trap("handle table is full");
+        if (wi == 0) return component_trap(ComponentTrap::HandleTableFull);
         r[0] = engine::Value::from_i64(uint64_t{ri} | (uint64_t{wi} << 32));
         return std::nullopt;
       });

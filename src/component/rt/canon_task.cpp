@@ -23,9 +23,9 @@ void push(ScopeRt& s, engine::Store& store, wasm::FuncType sig, Body body, bool 
   engine::Function* fn = store.create_host_function(
       std::move(sig), [inst, body = std::move(body), check_leave](engine::Caller&, Args a,
                                                                    Results r) -> std::optional<engine::Trap> {
-        if (check_leave && !inst->may_leave) return trap("cannot leave component instance");
+        if (check_leave && !inst->may_leave) return component_trap(ComponentTrap::CannotLeave);
         Thread* self = current_thread(inst);
-        if (!self) return trap("no current task");
+        if (!self) return component_trap(ComponentTrap::NoTask);
         return body(inst, self, a, r);
       });
   s.core_funcs.push_back(CoreFuncRt{fn, {}});
@@ -35,13 +35,13 @@ const wasm::ValType I32 = wasm::kI32;
 
 engine::Value u32(uint32_t v) { return engine::Value::from_i32(v); }
 
-MaybeTrap blocked_trap(Scheduler& sched) { return sched.take_trap("the instance was dropped"); }
+MaybeTrap blocked_trap(Scheduler& sched) { return sched.take_trap(ComponentTrap::InstanceDropped); }
 
 /// Writes an event to {mem} at {ptr} (definitions.py unpack_event) and returns its code.
 MaybeTrap unpack_event(engine::Memory* mem, uint32_t ptr, const Event& e, Results r) {
-  if (!mem) return trap("waitable-set.wait needs a memory");
-  if (ptr % 4 != 0) return trap("unaligned pointer");
-  if (uint64_t{ptr} + 8 > mem->size_bytes()) return trap("pointer out of bounds");
+  if (!mem) return component_trap(ComponentTrap::BadCanonOption);
+  if (ptr % 4 != 0) return component_trap(ComponentTrap::UnalignedPointer);
+  if (uint64_t{ptr} + 8 > mem->size_bytes()) return component_trap(ComponentTrap::ValuesOutOfBounds);
   uint8_t* p = mem->base() + ptr;
   std::memcpy(p, &e.p1, 4);
   std::memcpy(p + 4, &e.p2, 4);
@@ -51,7 +51,7 @@ MaybeTrap unpack_event(engine::Memory* mem, uint32_t ptr, const Event& e, Result
 
 WaitableSet* get_wset(ComponentInstanceRt* inst, uint32_t i, MaybeTrap& t) {
   auto* ws = inst->handles.get_as<WaitableSet>(i, HandleKind::WaitableSet);
-  if (!ws) t = trap("unknown handle index " + std::to_string(i));
+  if (!ws) t = handle_trap(ComponentTrap::UnknownHandle, i);
   return ws;
 }
 
@@ -94,13 +94,13 @@ Result<bool> task_return(const Canon& c, ScopeRt& s, engine::Store& store, uint6
   else sig.params = tuple_type->flat_params;
   push(s, store, sig, [result, opts, tuple_type](ComponentInstanceRt*, Thread* self, Args a, Results) -> MaybeTrap {
     Task& task = *self->task;
-    if (!task.opts.async) return trap("invalid `task.return` signature and/or options for current task");
+    if (!task.opts.async) return component_trap(ComponentTrap::TaskReturnMismatch);
     const RTypePtr& want = task.ft ? task.ft->result : nullptr;
     const bool types_match = (!want && !result) || (want && result && !type_mismatch(*want, *result) &&
                                                     !type_mismatch(*result, *want));
     if (!types_match || !same_lift_options(opts, task.opts))
-      return trap("invalid `task.return` signature and/or options for current task");
-    if (task.resolved()) return trap("cannot call `task.return` more than once");
+      return component_trap(ComponentTrap::TaskReturnMismatch);
+    if (task.resolved()) return component_trap(ComponentTrap::TaskReturnTwice);
     Cx cx{opts, task.inst, &task, nullptr, std::nullopt};
     cx.budget = task.inst->store->engine().config().max_lift_bytes;
     std::vector<rill::Value> vals;
@@ -123,7 +123,7 @@ Result<bool> make_task_builtin(const Canon& c, ScopeRt& s, engine::Store& store,
     case CanonKind::TaskReturn: return task_return(c, s, store, offset);
     case CanonKind::TaskCancel:
       push(s, store, {}, [](ComponentInstanceRt*, Thread* self, Args, Results) -> MaybeTrap {
-        if (!self->task->opts.async) return trap("`task.cancel` called by a synchronous task");
+        if (!self->task->opts.async) return component_trap(ComponentTrap::TaskCancelSync);
         return self->task->cancel();
       });
       return true;
@@ -154,10 +154,10 @@ Result<bool> make_task_builtin(const Canon& c, ScopeRt& s, engine::Store& store,
           s, store, {},
           [inc](ComponentInstanceRt* inst, Thread*, Args, Results) -> MaybeTrap {
             if (inc) {
-              if (inst->backpressure + 1 >= (1u << 16)) return trap("backpressure counter overflow");
+              if (inst->backpressure + 1 >= (1u << 16)) return component_trap(ComponentTrap::BackpressureOverflow);
               ++inst->backpressure;
             } else {
-              if (inst->backpressure == 0) return trap("backpressure counter underflow");
+              if (inst->backpressure == 0) return component_trap(ComponentTrap::BackpressureUnderflow);
               --inst->backpressure;
             }
             return std::nullopt;
@@ -168,7 +168,7 @@ Result<bool> make_task_builtin(const Canon& c, ScopeRt& s, engine::Store& store,
     case CanonKind::WaitableSetNew:
       push(s, store, {{}, {I32}}, [](ComponentInstanceRt* inst, Thread*, Args, Results r) -> MaybeTrap {
         const uint32_t i = inst->handles.add(HandleKind::WaitableSet, std::make_shared<WaitableSet>());
-        if (i == 0) return trap("handle table is full");
+        if (i == 0) return component_trap(ComponentTrap::HandleTableFull);
         r[0] = u32(i);
         return std::nullopt;
       });
@@ -180,6 +180,8 @@ Result<bool> make_task_builtin(const Canon& c, ScopeRt& s, engine::Store& store,
       const bool wait = c.kind == CanonKind::WaitableSetWait;
       push(s, store, {{I32, I32}, {I32}},
            [mem, wait, cancellable](ComponentInstanceRt* inst, Thread* self, Args a, Results r) -> MaybeTrap {
+             if (wait)
+               if (MaybeTrap b = check_may_block(self)) return b;
              MaybeTrap t;
              const uint32_t si = a[0].i32;
              std::shared_ptr<TableObject> keep = inst->handles.object(si);
@@ -207,8 +209,8 @@ Result<bool> make_task_builtin(const Canon& c, ScopeRt& s, engine::Store& store,
         MaybeTrap t;
         WaitableSet* ws = get_wset(inst, a[0].i32, t);
         if (!ws) return t;
-        if (!ws->elems.empty()) return trap("cannot drop waitable set with waitables in it");
-        if (ws->num_waiting > 0) return trap("cannot drop waitable set with waiters");
+        if (!ws->elems.empty()) return component_trap(ComponentTrap::WaitableSetNotEmpty);
+        if (ws->num_waiting > 0) return component_trap(ComponentTrap::WaitableSetHasWaiters);
         inst->handles.remove_object(a[0].i32);
         return std::nullopt;
       });
@@ -216,8 +218,8 @@ Result<bool> make_task_builtin(const Canon& c, ScopeRt& s, engine::Store& store,
     case CanonKind::WaitableJoin:
       push(s, store, {{I32, I32}, {}}, [](ComponentInstanceRt* inst, Thread*, Args a, Results) -> MaybeTrap {
         Waitable* w = get_waitable(inst, a[0].i32);
-        if (!w) return trap("unknown handle index " + std::to_string(a[0].i32));
-        if (w->has_sync_waiter) return trap("waitable is being waited on synchronously");
+        if (!w) return handle_trap(ComponentTrap::UnknownHandle, a[0].i32);
+        if (w->has_sync_waiter) return component_trap(ComponentTrap::WaitableInSet);
         if (a[1].i32 == 0) {
           w->join(nullptr);
           return std::nullopt;
@@ -232,13 +234,15 @@ Result<bool> make_task_builtin(const Canon& c, ScopeRt& s, engine::Store& store,
     case CanonKind::SubtaskCancel: {
       const bool async = c.async;
       push(s, store, {{I32}, {I32}}, [async](ComponentInstanceRt* inst, Thread* self, Args a, Results r) -> MaybeTrap {
+        if (!async)
+          if (MaybeTrap b = check_may_block(self)) return b;
         const uint32_t i = a[0].i32;
         std::shared_ptr<TableObject> keep = inst->handles.object(i);
         auto* sub = inst->handles.get_as<Subtask>(i, HandleKind::Subtask);
-        if (!sub) return trap("unknown handle index " + std::to_string(i));
-        if (sub->resolve_delivered()) return trap("`subtask.cancel` called after terminal status delivered");
-        if (sub->cancellation_requested) return trap("`subtask.cancel` called more than once");
-        if (sub->wset && !async) return trap("waitable cannot be used synchronously while added to a waitable set");
+        if (!sub) return handle_trap(ComponentTrap::UnknownHandle, i);
+        if (sub->resolve_delivered()) return component_trap(ComponentTrap::SubtaskCancelDelivered);
+        if (sub->cancellation_requested) return component_trap(ComponentTrap::SubtaskCancelTwice);
+        if (sub->wset && !async) return component_trap(ComponentTrap::WaitableInSet);
         if (!sub->resolved()) {
           sub->cancellation_requested = true;
           if (sub->on_cancel)
@@ -265,8 +269,8 @@ Result<bool> make_task_builtin(const Canon& c, ScopeRt& s, engine::Store& store,
     case CanonKind::SubtaskDrop:
       push(s, store, {{I32}, {}}, [](ComponentInstanceRt* inst, Thread*, Args a, Results) -> MaybeTrap {
         auto* sub = inst->handles.get_as<Subtask>(a[0].i32, HandleKind::Subtask);
-        if (!sub) return trap("unknown handle index " + std::to_string(a[0].i32));
-        if (!sub->resolve_delivered()) return trap("cannot drop a subtask which has not yet resolved");
+        if (!sub) return handle_trap(ComponentTrap::UnknownHandle, a[0].i32);
+        if (!sub->resolve_delivered()) return component_trap(ComponentTrap::SubtaskNotResolved);
         std::shared_ptr<TableObject> o = inst->handles.remove_object(a[0].i32);
         sub->join(nullptr);
         return std::nullopt;
@@ -282,6 +286,7 @@ Result<bool> make_task_builtin(const Canon& c, ScopeRt& s, engine::Store& store,
       return true;
     case CanonKind::ThreadSuspend:
       push(s, store, {{}, {I32}}, [cancellable](ComponentInstanceRt*, Thread* self, Args, Results r) -> MaybeTrap {
+        if (MaybeTrap t = check_may_block(self)) return t;
         const Block b = self->sched->suspend(self, cancellable);
         if (b == Block::Aborted) return blocked_trap(*self->sched);
         r[0] = u32(b == Block::Cancelled ? 1 : 0);
@@ -297,8 +302,8 @@ Result<bool> make_task_builtin(const Canon& c, ScopeRt& s, engine::Store& store,
     case CanonKind::ThreadResumeLater:
       push(s, store, {{I32}, {}}, [](ComponentInstanceRt* inst, Thread* self, Args a, Results) -> MaybeTrap {
         Thread* other = inst->threads.get(a[0].i32);
-        if (!other) return trap("unknown thread index " + std::to_string(a[0].i32));
-        if (!other->suspended()) return trap("cannot resume a thread that is not suspended");
+        if (!other) return component_trap(ComponentTrap::UnknownThread, std::to_string(a[0].i32));
+        if (!other->suspended()) return component_trap(ComponentTrap::ThreadNotSuspended);
         self->sched->resume_later(other);
         return std::nullopt;
       });
@@ -317,8 +322,8 @@ Result<bool> make_task_builtin(const Canon& c, ScopeRt& s, engine::Store& store,
            [op, needs_suspended, cancellable](ComponentInstanceRt*, Thread* self, Args a, Results r) -> MaybeTrap {
              ComponentInstanceRt* ti = self->task->inst;
              Thread* other = ti->threads.get(a[0].i32);
-             if (!other) return trap("unknown thread index " + std::to_string(a[0].i32));
-             if (needs_suspended && !other->suspended()) return trap("cannot resume a thread that is not suspended");
+             if (!other) return component_trap(ComponentTrap::UnknownThread, std::to_string(a[0].i32));
+             if (needs_suspended && !other->suspended()) return component_trap(ComponentTrap::ThreadNotSuspended);
              const Block b = (self->sched->*op)(self, cancellable, other);
              if (b == Block::Aborted) return blocked_trap(*self->sched);
              r[0] = u32(b == Block::Cancelled ? 1 : 0);
@@ -331,12 +336,12 @@ Result<bool> make_task_builtin(const Canon& c, ScopeRt& s, engine::Store& store,
       engine::Table* table = s.core_tables[idx(c.table)];
       push(s, store, {{I32, I32}, {I32}}, [table](ComponentInstanceRt*, Thread* self, Args a, Results r) -> MaybeTrap {
         const uint32_t fi = a[0].i32;
-        if (fi >= table->size()) return trap("undefined element: table index out of bounds");
+        if (fi >= table->size()) return engine::Trap::make(engine::TrapKind::UndefinedElement);
         auto* f = static_cast<engine::Function*>(table->data()[fi]);
-        if (!f) return trap("uninitialized element");
+        if (!f) return engine::Trap::make(engine::TrapKind::IndirectCallNull);
         const wasm::FuncType& ft = *f->type;
         if (ft.params.size() != 1 || ft.params[0] != wasm::kI32 || !ft.results.empty())
-          return trap("indirect call type mismatch");
+          return engine::Trap::make(engine::TrapKind::IndirectCallBadSig);
         std::shared_ptr<Task> task = self->task;
         const uint32_t arg = a[1].i32;
         Scheduler& sched = *self->sched;
@@ -348,7 +353,7 @@ Result<bool> make_task_builtin(const Canon& c, ScopeRt& s, engine::Store& store,
           return task->unregister_thread(*holder);
         };
         auto t = sched.new_thread(task, body, false);
-        if (!t) return trap("cannot create a thread: " + t.error().message);
+        if (!t) return component_trap(ComponentTrap::ThreadCreate, t.error().message);
         *holder = t->get();
         task->register_thread(t->get());
         r[0] = u32(t->get()->index);
@@ -360,7 +365,7 @@ Result<bool> make_task_builtin(const Canon& c, ScopeRt& s, engine::Store& store,
       push(s, store, {{I32, I32}, {I32}}, [](ComponentInstanceRt* inst, Thread*, Args, Results r) -> MaybeTrap {
         // definitions.py may keep the message or not; Rill keeps none (no host transformation).
         const uint32_t i = inst->handles.add(HandleKind::ErrorContext, std::make_shared<ErrorContext>());
-        if (i == 0) return trap("handle table is full");
+        if (i == 0) return component_trap(ComponentTrap::HandleTableFull);
         r[0] = u32(i);
         return std::nullopt;
       });
@@ -377,7 +382,7 @@ Result<bool> make_task_builtin(const Canon& c, ScopeRt& s, engine::Store& store,
       }
       push(s, store, {{I32, I32}, {}}, [opts](ComponentInstanceRt* inst, Thread*, Args a, Results) -> MaybeTrap {
         auto* e = inst->handles.get_as<ErrorContext>(a[0].i32, HandleKind::ErrorContext);
-        if (!e) return trap("unknown handle index " + std::to_string(a[0].i32));
+        if (!e) return handle_trap(ComponentTrap::UnknownHandle, a[0].i32);
         Cx cx{opts, inst, nullptr, nullptr, std::nullopt};
         if (!store_string_at(cx, e->debug_message, a[1].i32)) return std::move(cx.trap);
         return std::nullopt;
@@ -387,7 +392,7 @@ Result<bool> make_task_builtin(const Canon& c, ScopeRt& s, engine::Store& store,
     case CanonKind::ErrorContextDrop:
       push(s, store, {{I32}, {}}, [](ComponentInstanceRt* inst, Thread*, Args a, Results) -> MaybeTrap {
         if (!inst->handles.get_as<ErrorContext>(a[0].i32, HandleKind::ErrorContext))
-          return trap("unknown handle index " + std::to_string(a[0].i32));
+          return handle_trap(ComponentTrap::UnknownHandle, a[0].i32);
         inst->handles.remove_object(a[0].i32);
         return std::nullopt;
       });

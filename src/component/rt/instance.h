@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "rill/component/rt/rtype.h"
+#include "rill/component/rt/traps.h"
 #include "rill/component_val.h"
 #include "rill/engine/runtime.h"
 #include "rill/engine/store.h"
@@ -25,7 +26,6 @@ namespace rill::component::rt {
 using Value = ::rill::Value;
 using engine::Trap;
 using MaybeTrap = std::optional<Trap>;
-inline Trap trap(std::string msg) { return Trap::host(std::move(msg)); }
 
 struct Task;
 struct Thread;

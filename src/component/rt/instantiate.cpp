@@ -109,8 +109,8 @@ CoreFuncRt unsupported_builtin(Ctx& cx, ComponentInstanceRt* inst, CanonKind kin
     return store->create_host_function(
         t, [inst, kind](engine::Caller&, std::span<const engine::Value>,
                         std::span<engine::Value>) -> std::optional<engine::Trap> {
-          if (!inst->may_leave) return trap("cannot leave component instance");
-          return trap(std::string("canon ") + to_string(kind) + " is not supported yet (async)");
+          if (!inst->may_leave) return component_trap(ComponentTrap::CannotLeave);
+          return component_trap(ComponentTrap::NotSupported, std::string("canon ") + to_string(kind));
         });
   };
   return f;

@@ -43,7 +43,7 @@ struct LiftCall {
         const Block b = sched.wait_until(self, [has_backpressure] { return !has_backpressure(); }, true);
         inst->num_waiting_to_enter--;
         if (b == Block::Aborted) {
-          trapped = sched.take_trap("the instance was dropped");
+          trapped = sched.take_trap(ComponentTrap::InstanceDropped);
           return false;
         }
         if (b == Block::Cancelled) {
@@ -65,7 +65,7 @@ struct LiftCall {
         self, [inst, ws] { return inst->exclusive_thread == nullptr && ws->has_pending_event(); }, true);
     ws->num_waiting--;
     aborted = b == Block::Aborted;
-    if (aborted) return sched.take_trap("the instance was dropped");
+    if (aborted) return sched.take_trap(ComponentTrap::InstanceDropped);
     ev = b == Block::Cancelled ? Event{EventCode::TaskCancelled, 0, 0} : ws->get_pending_event();
     return std::nullopt;
   }
@@ -78,6 +78,7 @@ struct LiftCall {
     const FuncTypeRt& ft = *tk.ft;
     engine::Store& store = *inst->store;
     Cx cx{tk.opts, inst, &tk, nullptr, std::nullopt};
+    cx.host_peer = tk.caller == nullptr;
     cx.budget = store.engine().config().max_lift_bytes;
     std::vector<Value> storage;
     std::span<const Value> args;
@@ -116,16 +117,16 @@ struct LiftCall {
       Event ev;
       if (code == 1) {  // YIELD
         const Block b = sched.wait_until(self, [inst] { return inst->exclusive_thread == nullptr; }, true, true);
-        if (b == Block::Aborted) return sched.take_trap("the instance was dropped");
+        if (b == Block::Aborted) return sched.take_trap(ComponentTrap::InstanceDropped);
         ev = b == Block::Cancelled ? Event{EventCode::TaskCancelled, 0, 0} : Event{};
       } else if (code == 2) {  // WAIT
         std::shared_ptr<TableObject> keep = inst->handles.object(si);
         auto* ws = inst->handles.get_as<WaitableSet>(si, HandleKind::WaitableSet);
-        if (!ws) return trap("unknown handle index " + std::to_string(si));
+        if (!ws) return handle_trap(ComponentTrap::UnknownHandle, si);
         bool aborted = false;
         if (MaybeTrap t = wait_for_event(ev, ws, aborted)) return t;
       } else {
-        return trap("unsupported callback code");
+        return component_trap(ComponentTrap::UnsupportedCallbackCode);
       }
       inst->exclusive_thread = self;
       const engine::Value cb_args[3] = {engine::Value::from_i32(static_cast<uint32_t>(ev.code)),
@@ -142,8 +143,8 @@ struct LiftCall {
 
 MaybeTrap LiftedFunc::call(ComponentInstanceRt* caller, ArgsFn on_start, ResultsFn on_resolve,
                            CancelFn* on_cancel) {
-  if (inst->poisoned) return trap("cannot enter component instance: it trapped earlier");
-  if (!inst->may_enter_from(caller)) return trap("cannot enter component instance");
+  if (inst->poisoned) return component_trap(ComponentTrap::Poisoned);
+  if (!inst->may_enter_from(caller)) return component_trap(ComponentTrap::CannotEnter);
   Scheduler& sched = Scheduler::of(*inst->store);
   if (!type->async && !opts.async) {
     // A sync call of a sync function runs inline: the caller only waits for it. Its implicit
@@ -180,7 +181,7 @@ MaybeTrap LiftedFunc::call(ComponentInstanceRt* caller, ArgsFn on_start, Results
   task->on_resolve = std::move(on_resolve);
   auto lc = std::make_shared<LiftCall>(LiftCall{task, core});
   auto thread = sched.new_thread(task, [lc] { return lc->run(); }, false);
-  if (!thread) return trap("cannot start a thread: " + thread.error().message);
+  if (!thread) return component_trap(ComponentTrap::ThreadCreate, thread.error().message);
   lc->self = thread->get();
   task->implicit_thread = thread->get();
   inst->enter_from(caller);
@@ -202,8 +203,9 @@ MaybeTrap HostFuncRt::call(ComponentInstanceRt*, ArgsFn on_start, ResultsFn on_r
   std::vector<Value> results;
   if (MaybeTrap t = fn(args, results)) return t;
   if (results.size() != (type->result ? 1u : 0u))
-    return trap("host function returned " + std::to_string(results.size()) + " results, expected " +
-                std::to_string(type->result ? 1 : 0));
+    return component_trap(ComponentTrap::HostValueMismatch,
+                          "host function returned " + std::to_string(results.size()) + " results, expected " +
+                              std::to_string(type->result ? 1 : 0));
   return on_resolve(&results);
 }
 
@@ -215,6 +217,7 @@ MaybeTrap lower_sync(const FuncPtr& callee, const CanonOpts& opts, ComponentInst
   const FuncTypeRt& ft = *callee->type;
   Subtask sub;
   Cx cx{opts, inst, nullptr, &sub.lenders, std::nullopt};
+  cx.host_peer = dynamic_cast<const HostFuncRt*>(callee.get()) != nullptr;
   cx.budget = inst->store->engine().config().max_lift_bytes;
   size_t pos = 0;
   auto on_start = [&](std::vector<Value>& vals, std::span<const Value>& out) -> MaybeTrap {
@@ -242,7 +245,7 @@ MaybeTrap lower_sync(const FuncPtr& callee, const CanonOpts& opts, ComponentInst
   if (!sub.resolved()) {
     Scheduler& sched = *thread->sched;
     if (sched.wait_until(thread, [&sub] { return sub.resolved(); }, false) == Block::Aborted)
-      return sched.take_trap("the instance was dropped");
+      return sched.take_trap(ComponentTrap::InstanceDropped);
   }
   sub.deliver_resolve();
   return std::nullopt;
@@ -272,10 +275,11 @@ MaybeTrap lower_async(const FuncPtr& callee, const CanonOpts& opts, ComponentIns
   st->callee = callee;
   st->args.assign(args.begin(), args.end());
   st->cx.emplace(Cx{st->opts, inst, nullptr, &sub->lenders, std::nullopt});
+  st->cx->host_peer = dynamic_cast<const HostFuncRt*>(callee.get()) != nullptr;
   st->cx->budget = inst->store->engine().config().max_lift_bytes;
   auto on_start = [st](std::vector<Value>& vals, std::span<const Value>& out) -> MaybeTrap {
     std::shared_ptr<Subtask> keep = st->sub.lock();
-    if (!keep) return trap("the subtask was dropped");
+    if (!keep) return component_trap(ComponentTrap::InstanceDropped);
     Subtask& sb = *keep;
     if (sb.on_progress) sb.on_progress();
     sb.state = Subtask::State::Started;
@@ -312,7 +316,7 @@ MaybeTrap lower_async(const FuncPtr& callee, const CanonOpts& opts, ComponentIns
     return std::nullopt;
   }
   const uint32_t i = inst->handles.add(HandleKind::Subtask, subtask);
-  if (i == 0) return trap("handle table is full");
+  if (i == 0) return component_trap(ComponentTrap::HandleTableFull);
   std::weak_ptr<Subtask> weak = subtask;
   sub->on_progress = [weak, i] {
     std::shared_ptr<Subtask> sb = weak.lock();
@@ -331,10 +335,12 @@ MaybeTrap lower_async(const FuncPtr& callee, const CanonOpts& opts, ComponentIns
 
 MaybeTrap call_lowered(const FuncPtr& callee, const CanonOpts& opts, ComponentInstanceRt* inst,
                        std::span<const engine::Value> args, std::span<engine::Value> results) {
-  if (!inst->may_leave) return trap("cannot leave component instance");
+  if (!inst->may_leave) return component_trap(ComponentTrap::CannotLeave);
   Thread* thread = current_thread(inst);
-  if (!thread) return trap("cannot call an import outside of a task");
+  if (!thread) return component_trap(ComponentTrap::NoTask);
   if (opts.async) return lower_async(callee, opts, inst, args, results);
+  if (callee->type->async)
+    if (MaybeTrap b = check_may_block(thread)) return b;
   return lower_sync(callee, opts, inst, thread, args, results);
 }
 
@@ -356,7 +362,7 @@ MaybeTrap call_from_host(const FuncPtr& f, std::span<const Value> args, std::vec
   MaybeTrap t = f->call(nullptr, on_start, on_resolve);
   if (!t && !done) t = sched.run_until([&done] { return done; });
   sched.nesting_depth--;
-  if (sched.has_trap()) return sched.take_trap("");  // the run's trap, wherever it happened
+  if (sched.has_trap()) return sched.take_trap(ComponentTrap::Deadlock);  // the run's trap, wherever it happened
   return t;
 }
 

@@ -285,8 +285,14 @@ Result<Item> check_instance(const std::string& name, const InstanceType& it,
       TypeRt bound;
       RILL_TRY(Item use, check_item(name + "\" export \"" + e->name.name, e->type, *item, tmp, &bound));
       if (e->type.kind == ExternKind::Type) tmp->types.push_back(std::move(bound));
-      if (use.index() == item->index() && use.index() == 0 &&
-          std::get<FuncPtr>(use) != std::get<FuncPtr>(*item)) {
+      // A host function that took its type, or a nested instance holding one, replaces the
+      // provided item in the instance the importer sees.
+      const bool adopted =
+          use.index() == item->index() &&
+          ((use.index() == 0 && std::get<FuncPtr>(use) != std::get<FuncPtr>(*item)) ||
+           (std::holds_alternative<std::shared_ptr<InstanceRt>>(use) &&
+            std::get<std::shared_ptr<InstanceRt>>(use) != std::get<std::shared_ptr<InstanceRt>>(*item)));
+      if (adopted) {
         if (!adjusted) adjusted = std::make_shared<InstanceRt>(*got);
         for (auto& [n, x] : adjusted->exports)
           if (n == e->name.name) x = use;

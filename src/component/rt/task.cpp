@@ -17,7 +17,7 @@ MaybeTrap Task::unregister_thread(Thread* t) {
   if (t->index != 0) inst->threads.remove(t->index);
   t->index = 0;
   if (threads.empty() && state != State::Resolved)
-    return trap("async-lifted export failed to produce a result");
+    return component_trap(ComponentTrap::TaskNoResult);
   return std::nullopt;
 }
 
@@ -27,8 +27,8 @@ MaybeTrap Task::start(std::vector<Value>& storage, std::span<const Value>& args)
 }
 
 MaybeTrap Task::return_(std::vector<Value>& results) {
-  if (state == State::Resolved) return trap("cannot call `task.return` more than once");
-  if (num_borrows > 0) return trap("borrow handles still remain at the end of the call");
+  if (state == State::Resolved) return component_trap(ComponentTrap::TaskReturnTwice);
+  if (num_borrows > 0) return component_trap(ComponentTrap::BorrowsRemain);
   state = State::Resolved;
   ResultsFn f = std::move(on_resolve);  // what it holds goes with the call
   on_resolve = nullptr;
@@ -38,8 +38,8 @@ MaybeTrap Task::return_(std::vector<Value>& results) {
 
 MaybeTrap Task::cancel() {
   if (state != State::CancelDelivered)
-    return trap("`task.cancel` called by a task which has not been cancelled");
-  if (num_borrows > 0) return trap("borrow handles still remain at the end of the call");
+    return component_trap(ComponentTrap::TaskCancelNotCancelled);
+  if (num_borrows > 0) return component_trap(ComponentTrap::BorrowsRemain);
   state = State::Resolved;
   ResultsFn f = std::move(on_resolve);
   on_resolve = nullptr;
@@ -309,7 +309,7 @@ Block Scheduler::block_inline_loop(Thread* self, Thread* switch_to) {
         self->state = Thread::State::Running;
         return Block::Resumed;
       }
-      set_trap(trap(kSyncBlockTrap));
+      set_trap(component_trap(ComponentTrap::Deadlock));
       return Block::Aborted;
     }
     Thread* pick = candidates[turn++ % candidates.size()];
@@ -388,12 +388,26 @@ MaybeTrap Scheduler::run_until_resolved_sync(Task& task) {
     for (Thread* t : inst->threads.slots())
       if (t && sync_loop_may_resume(inst, t)) candidates.push_back(t);
     if (candidates.empty()) {
-      set_trap(trap(kSyncBlockTrap));
+      set_trap(component_trap(ComponentTrap::Deadlock));
       return trap_;
     }
     if (MaybeTrap t = resume(candidates[turn++ % candidates.size()])) return t;
   }
   return std::nullopt;
+}
+
+namespace {
+const ComponentInstanceRt* root_of(const ComponentInstanceRt* i) {
+  while (i->parent) i = i->parent;
+  return i;
+}
+}  // namespace
+
+bool Scheduler::may_unblock(const Thread* self) const {
+  const ComponentInstanceRt* root = root_of(self->task->inst);
+  for (const Thread* t : waiting_)
+    if (t != self && t->ready() && root_of(t->task->inst) == root) return true;
+  return false;
 }
 
 Thread* Scheduler::next_ready() const {
@@ -416,7 +430,7 @@ MaybeTrap Scheduler::run_until(const std::function<bool()>& done) {
     if (trap_) return trap_;
     Thread* pick = next_ready();
     if (!pick) {
-      set_trap(trap(kDeadlockTrap));
+      set_trap(component_trap(ComponentTrap::Deadlock));
       return trap_;
     }
     if (MaybeTrap t = tick(pick)) return t;
@@ -425,8 +439,8 @@ MaybeTrap Scheduler::run_until(const std::function<bool()>& done) {
 }
 
 
-Trap Scheduler::take_trap(std::string fallback) {
-  if (!trap_) return trap(std::move(fallback));
+Trap Scheduler::take_trap(ComponentTrap fallback) {
+  if (!trap_) return component_trap(fallback);
   Trap t = std::move(*trap_);
   trap_.reset();
   return t;
@@ -444,6 +458,13 @@ void Scheduler::abort_threads_of(ComponentInstanceRt* inst) {
   waiting_.erase(std::remove_if(waiting_.begin(), waiting_.end(), [inst](Thread* t) { return t->task->inst == inst; }),
                  waiting_.end());
   if (!had_trap) trap_.reset();
+}
+
+MaybeTrap check_may_block(const Thread* self) {
+  const Task& t = *self->task;
+  if (t.is_async_type() || t.resolved()) return std::nullopt;
+  if (self->sched->may_unblock(self)) return std::nullopt;
+  return component_trap(ComponentTrap::SyncTaskBlocked);
 }
 
 Thread* current_thread(ComponentInstanceRt* inst) {

@@ -23,6 +23,7 @@
 #include <boost/container/small_vector.hpp>
 
 #include "rill/component/rt/instance.h"
+#include "rill/component/rt/traps.h"
 #include "rill/engine/fiber.h"
 
 namespace rill::component::rt {
@@ -183,6 +184,9 @@ class Scheduler final : public engine::StoreExtension {
     if (trap_) return trap_;
     return std::nullopt;
   }
+  /// Whether a ready thread might unblock {self}: one in the same top-level component
+  /// instance (threads of other top-level instances of the store do not count).
+  bool may_unblock(const Thread* self) const;
   /// A fresh task, reused from a small pool when no one holds it any more.
   std::shared_ptr<Task> new_task();
   /// Drops every reference the scheduler and {t}'s instance keep to {t}, which is going away.
@@ -223,8 +227,8 @@ class Scheduler final : public engine::StoreExtension {
   /// when none is ready.
   MaybeTrap run_until(const std::function<bool()>& done);
 
-  /// The pending trap of the run (taken), or a trap with {fallback}.
-  Trap take_trap(std::string fallback);
+  /// The pending trap of the run (taken), or a trap of kind {fallback}.
+  Trap take_trap(ComponentTrap fallback);
   bool has_trap() const { return trap_.has_value(); }
   void set_trap(Trap t) {
     if (!trap_) trap_ = std::move(t);
@@ -252,12 +256,18 @@ class Scheduler final : public engine::StoreExtension {
   std::vector<std::shared_ptr<Task>> task_pool_;
 };
 
+/// Wasmtime's eager form of "a sync task may not block": a built-in that may block (a
+/// synchronous wait, read, write, cancel or call of an `async` function, thread.suspend) traps
+/// at once when called by a task whose function is not `async` and has not returned yet, even if
+/// it would not have blocked, unless a ready thread might unblock it (Scheduler::may_unblock; the
+/// suite's trap-if-block-and-sync, dont-block-start and
+/// during-sync-call-may-block-if-other-ready-threads). Blocking with no thread that may run
+/// then traps as a deadlock.
+MaybeTrap check_may_block(const Thread* self);
+
 /// The thread the current guest code runs on, creating a thread and task for code that runs
 /// outside any call (a core start function during instantiation).
 Thread* current_thread(ComponentInstanceRt* inst);
 
-/// Traps that CanonicalABI.md defines for the concurrency built-ins (Wasmtime's texts).
-inline constexpr const char* kSyncBlockTrap = "cannot block a synchronous task before returning";
-inline constexpr const char* kDeadlockTrap = "deadlock detected: event loop cannot make further progress";
 
 }  // namespace rill::component::rt

@@ -15,7 +15,19 @@ size_t ascii_prefix(const uint8_t* p, size_t n) {
   return i;
 }
 
-bool valid_utf8(const uint8_t* p, size_t n) {
+namespace {
+/// The range of the byte after lead {c} (the rest are 0x80..0xBF): overlongs, surrogates and
+/// values past U+10FFFF are refused at the second byte.
+bool second_ok(uint8_t c, uint8_t b) {
+  if (c == 0xE0) return b >= 0xA0 && b <= 0xBF;
+  if (c == 0xED) return b >= 0x80 && b <= 0x9F;
+  if (c == 0xF0) return b >= 0x90 && b <= 0xBF;
+  if (c == 0xF4) return b >= 0x80 && b <= 0x8F;
+  return (b & 0xC0) == 0x80;
+}
+}  // namespace
+
+Utf8 check_utf8(const uint8_t* p, size_t n) {
   size_t i = 0;
   while (i < n) {
     // Skip ASCII 16 bytes at a time.
@@ -28,30 +40,19 @@ bool valid_utf8(const uint8_t* p, size_t n) {
         i += 16;
       }
       while (i < n && p[i] < 0x80) ++i;
-      if (i == n) return true;
+      if (i == n) return Utf8::Valid;
     }
     const uint8_t c = p[i];
-    if (c < 0xC2) return false;  // continuation byte or overlong 2-byte lead
-    if (c < 0xE0) {
-      if (i + 1 >= n || (p[i + 1] & 0xC0) != 0x80) return false;
-      i += 2;
-    } else if (c < 0xF0) {
-      if (i + 2 >= n || (p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80) return false;
-      if (c == 0xE0 && p[i + 1] < 0xA0) return false;   // overlong
-      if (c == 0xED && p[i + 1] >= 0xA0) return false;  // surrogate
-      i += 3;
-    } else if (c < 0xF5) {
-      if (i + 3 >= n || (p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80 ||
-          (p[i + 3] & 0xC0) != 0x80)
-        return false;
-      if (c == 0xF0 && p[i + 1] < 0x90) return false;   // overlong
-      if (c == 0xF4 && p[i + 1] >= 0x90) return false;  // past U+10FFFF
-      i += 4;
-    } else {
-      return false;
+    // c < 0xC2: a continuation byte or an overlong 2-byte lead; past 0xF4: no such lead.
+    if (c < 0xC2 || c > 0xF4) return Utf8::Invalid;
+    const size_t len = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    for (size_t k = 1; k < len; ++k) {
+      if (i + k == n) return Utf8::Incomplete;
+      if (k == 1 ? !second_ok(c, p[i + 1]) : (p[i + k] & 0xC0) != 0x80) return Utf8::Invalid;
     }
+    i += len;
   }
-  return true;
+  return Utf8::Valid;
 }
 
 void append_utf8(uint32_t cp, std::string& out) {

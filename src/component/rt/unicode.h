@@ -10,8 +10,15 @@ namespace rill::component::rt {
 
 /// Appends code point {cp} to {out} as UTF-8.
 void append_utf8(uint32_t cp, std::string& out);
-/// True when [p, p+n) is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
-bool valid_utf8(const uint8_t* p, size_t n);
+/// How [p, p+n) reads as UTF-8.
+enum class Utf8 : uint8_t {
+  Valid,       ///< well-formed (no overlongs, surrogates or values past U+10FFFF)
+  Invalid,     ///< a byte that cannot appear where it does
+  Incomplete,  ///< well-formed up to a character that the end cuts short
+};
+Utf8 check_utf8(const uint8_t* p, size_t n);
+/// True when [p, p+n) is well-formed UTF-8.
+inline bool valid_utf8(const uint8_t* p, size_t n) { return check_utf8(p, n) == Utf8::Valid; }
 /// Index of the first byte >= 0x80 in [p, p+n), or n.
 size_t ascii_prefix(const uint8_t* p, size_t n);
 /// Decodes {units} UTF-16LE code units at {p} into {out}; false on an unpaired surrogate.
