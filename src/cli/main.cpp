@@ -102,6 +102,9 @@ void add_run(CLI::App& app, rill::cli::RunFlags& f) {
                   "Limit all linear memories and tables together (8 bytes a table element) to "
                   "BYTES, e.g. 64M (MiB), 1G (GiB), 500MB (10^6); memory.grow past it fails")
       ->type_name("BYTES");
+  run->add_option("--link", f.link,
+                  "Instantiate this component first (with a WASI context of its own) and let its exports "
+                  "satisfy the imports of the components after it (repeatable)");
   run->add_option("file", f.file, "The .wasm module")->required();
   // Everything after FILE belongs to the guest, flags included.
   run->prefix_command();

@@ -188,6 +188,10 @@ int run_module(const RunFlags& f) {
   }
   if (is_component_file(f.file))
     return run_component(f);
+  if (!f.link.empty()) {
+    run_fail("--link links components; " + f.file + " is a core module");
+    return 1;
+  }
   Engine engine;
   auto module = Module::compile_file(engine, f.file);
   if (!module) {

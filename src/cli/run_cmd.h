@@ -43,6 +43,10 @@ struct RunFlags {
   std::string timeout;
   /// --max-memory BYTES as written ("64M"); empty: no limit beyond the engine's.
   std::string max_memory;
+  /// --link FILE.wasm (components, repeatable): instantiated first, in order, each with a WASI
+  /// context of its own; their exports satisfy the matching imports of the components after
+  /// them and of {file}.
+  std::vector<std::string> link;
 };
 
 /// Run {flags}; returns the process exit status (the guest's proc_exit code when below

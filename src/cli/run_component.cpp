@@ -1,5 +1,6 @@
 // `rill run` for components (run_cmd.h): link the WASI 0.2 host (src/wasi/p2) with a Context of
-// its own, instantiate, call wasi:cli/run@0.2.x#run (or the --invoke'd export, its arguments
+// its own, and the exports of the --link'ed components (each instantiated first with a Context
+// of its own), instantiate, call wasi:cli/run@0.2.x#run (or the --invoke'd export, its arguments
 // and results in WAVE text) and map its outcome to an exit status.
 #include <cstdio>
 #include <memory>
@@ -69,7 +70,65 @@ struct Session {
   std::optional<Component> component;
   std::optional<Store> store;
   std::optional<ComponentInstance> instance;
+  /// --link: each linked component and its instance.
+  std::vector<Component> linked_components;
+  std::vector<ComponentInstance> linked_instances;
 };
+
+/// A WASI context for the component at {path} (its argv[0]) with the flags' environment,
+/// directories and network policy.
+Result<std::shared_ptr<wasi::p2::Context>> make_context(const RunFlags& f, const std::string& path, bool main) {
+  wasi::p2::Config config;
+  config.args.push_back(path);
+  if (main) config.args.insert(config.args.end(), f.args.begin(), f.args.end());
+  config.env = guest_env(f);
+  config.preopens = guest_preopens(f);
+  RILL_TRY(config.net, guest_net_policy(f));
+  return wasi::p2::Context::create(config);
+}
+
+/// --link: instantiates each linked component in order, offering its exports to the imports
+/// of the ones after it (a name exported twice: the later one wins). The exports are added to
+/// {offered} as (name, index into s.linked_instances).
+bool link_components(Session& s, const RunFlags& f, RunWatchdog& watchdog,
+                     std::vector<std::pair<std::string, size_t>>& offered) {
+  for (const std::string& path : f.link) {
+    auto c = Component::compile_file(s.engine, path);
+    if (!c) {
+      run_fail(path + ": " + c.error().to_string());
+      return false;
+    }
+    auto ctx = make_context(f, path, false);
+    if (!ctx) {
+      run_fail(ctx.error().message);
+      return false;
+    }
+    ComponentLinker linker;
+    wasi::p2::add_to_linker(linker, *ctx);
+    for (const auto& [name, i] : offered)
+      if (auto d = linker.define(name, s.linked_instances[i], name); !d) {
+        run_fail(path + ": " + d.error().message);
+        return false;
+      }
+    auto inst = [&] {
+      RunWatchdog::Call in_guest(watchdog);
+      return linker.instantiate(*s.store, *c);
+    }();
+    if (!inst) {
+      run_fail(path + ": " + inst.error().to_string());
+      return false;
+    }
+    s.linked_components.push_back(std::move(*c));
+    s.linked_instances.push_back(std::move(*inst));
+    const size_t index = s.linked_instances.size() - 1;
+    for (const std::string& e : s.linked_instances.back().exports()) {
+      if (e.starts_with("wasi:cli/run@")) continue;  // a linked command is not run
+      std::erase_if(offered, [&e](const auto& o) { return o.first == e; });
+      offered.emplace_back(e, index);
+    }
+  }
+  return true;
+}
 
 int run_session(Session& s, const RunFlags& f) {
   auto component = Component::compile_file(s.engine, f.file);
@@ -78,24 +137,6 @@ int run_session(Session& s, const RunFlags& f) {
     return 1;
   }
   s.component = std::move(*component);
-  wasi::p2::Config config;
-  config.args.push_back(f.file);
-  config.args.insert(config.args.end(), f.args.begin(), f.args.end());
-  config.env = guest_env(f);
-  config.preopens = guest_preopens(f);
-  auto net = guest_net_policy(f);
-  if (!net) {
-    run_fail(net.error().message);
-    return 1;
-  }
-  config.net = std::move(*net);
-  auto ctx = wasi::p2::Context::create(config);
-  if (!ctx) {
-    run_fail(ctx.error().message);
-    return 1;
-  }
-  ComponentLinker linker;
-  wasi::p2::add_to_linker(linker, *ctx);
   auto limits = parse_run_limits(f);
   if (!limits) {
     run_fail(limits.error().message);
@@ -104,6 +145,20 @@ int run_session(Session& s, const RunFlags& f) {
   s.store.emplace(s.engine);
   apply_run_limits(*limits, *s.store);
   RunWatchdog watchdog(s.engine, limits->timeout_ms, f.timeout);
+  std::vector<std::pair<std::string, size_t>> offered;
+  if (!link_components(s, f, watchdog, offered)) return 1;
+  auto ctx = make_context(f, f.file, true);
+  if (!ctx) {
+    run_fail(ctx.error().message);
+    return 1;
+  }
+  ComponentLinker linker;
+  wasi::p2::add_to_linker(linker, *ctx);
+  for (const auto& [name, i] : offered)
+    if (auto d = linker.define(name, s.linked_instances[i], name); !d) {
+      run_fail(f.file + ": " + d.error().message);
+      return 1;
+    }
   auto instance = [&] {
     RunWatchdog::Call in_guest(watchdog);
     return linker.instantiate(*s.store, *s.component);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "../proc_util.h"
 #include "builder.h"
 #include "rill/component/decoder.h"
 #include "rill/component/validator.h"
@@ -50,22 +51,8 @@ std::string wit_of_file(const fs::path& p) {
   return wit_of({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
 }
 
-struct Proc {
-  int status = -1;
-  std::string output;  ///< stdout and stderr
-};
-
-Proc run_cmd(const std::string& cmd) {
-  Proc r;
-  std::FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  const int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using rill::test::Proc;
+using rill::test::run_cmd;
 
 std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
