@@ -59,6 +59,25 @@ void Event::notify() {
 }
 
 /// One reactor_wait: registers everything, sleeps, then unregisters.
+namespace {
+/// The fibers of this thread that its io_context drives (set_reactor_driven).
+thread_local std::vector<Fiber*> tl_driven;
+
+/// The running fiber when the reactor drives it, else null (the wait blocks the thread).
+Fiber* driven_fiber() {
+  Fiber* f = Fiber::current();
+  if (!f) return nullptr;
+  for (Fiber* d : tl_driven)
+    if (d == f) return f;
+  return nullptr;
+}
+}  // namespace
+
+void set_reactor_driven(Fiber* f, bool driven) {
+  std::erase(tl_driven, f);
+  if (driven) tl_driven.push_back(f);
+}
+
 struct WaitRun {
   asio::io_context& io = thread_io_context();
   WakerPtr waker = std::make_shared<Waker>();
@@ -112,7 +131,7 @@ struct WaitRun {
   void sleep() {
     if (waker->woken())
       return;
-    if (Fiber* f = Fiber::current()) {
+    if (Fiber* f = driven_fiber()) {
       waker->fiber_ = f;
       Fiber::suspend();  // resumed by the handler Waker::wake posted
       return;
@@ -131,7 +150,7 @@ struct WaitRun {
       boost::system::error_code ec;
       d->cancel(ec);
     }
-    if (Fiber::current() == nullptr) {
+    if (driven_fiber() == nullptr) {
       io.restart();
       io.poll();  // the cancelled handlers (a fiber's are run by the loop that runs it)
     }

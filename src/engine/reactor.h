@@ -78,6 +78,12 @@ class Event final : public WaitSource {
 bool reactor_wait(std::span<const pollfd> fds, uint64_t deadline_ns,
                   std::span<WaitSource* const> sources = {}, Event* cancel = nullptr);
 
+/// Marks {f} as a fiber this thread's io_context drives (the HTTP server's request fibers): a
+/// reactor_wait on it suspends it and a posted handler resumes it. A wait on any other fiber
+/// (the component scheduler's, which resumes its own) blocks the thread in the io_context as
+/// on the thread's stack. Unmark before destroying the fiber.
+void set_reactor_driven(Fiber* f, bool driven);
+
 /// CLOCK_MONOTONIC in nanoseconds.
 uint64_t monotonic_ns();
 

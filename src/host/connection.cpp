@@ -161,6 +161,7 @@ void Connection::start_request() {
     return;
   }
   r.fiber = std::move(*fiber);
+  engine::set_reactor_driven(r.fiber.get(), true);
   r.fiber->resume();  // runs until the guest first waits (or is done)
 }
 
@@ -236,6 +237,7 @@ void Connection::respond_error(const std::string& label) {
 
 void Connection::guest_done() {
   Request& r = *req_;
+  engine::set_reactor_driven(r.fiber.get(), false);
   r.fiber.reset();
   r.timer->cancel();
   shared.running.fetch_sub(1, std::memory_order_relaxed);
