@@ -7,10 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "component_bench_util.h"
 #include "rill/component.h"
 #include "rill/rill.h"
 
 namespace {
+
+using rill::bench::call_loop;
 
 struct AsyncInstance {
   rill::Engine engine;
@@ -34,16 +37,7 @@ struct AsyncInstance {
 /// Host calls of add(a, b) lifted three ways, in one component.
 void host_call(benchmark::State& state, const char* name) {
   AsyncInstance s;
-  rill::ComponentFunc f = s.func(name);
-  const std::vector<rill::Value> args{rill::Value::u32(1), rill::Value::u32(2)};
-  for (auto _ : state) {
-    auto r = f.call(args);
-    if (!r) {
-      state.SkipWithError(r.trap().message.c_str());
-      return;
-    }
-    benchmark::DoNotOptimize(r);
-  }
+  call_loop(state, s.func(name), {rill::Value::u32(1), rill::Value::u32(2)});
 }
 void BM_AsyncHostCallSync(benchmark::State& state) { host_call(state, "add"); }
 void BM_AsyncHostCallCallback(benchmark::State& state) { host_call(state, "add-async"); }
@@ -55,17 +49,8 @@ BENCHMARK(BM_AsyncHostCallStackful);
 /// {name}(n): a guest loop of n calls into the other component; items = calls.
 void guest_loop(benchmark::State& state, const char* name, uint32_t per_iter) {
   AsyncInstance s;
-  rill::ComponentFunc f = s.func(name);
-  const std::vector<rill::Value> args{rill::Value::u32(per_iter)};
-  for (auto _ : state) {
-    auto r = f.call(args);
-    if (!r) {
-      state.SkipWithError(r.trap().message.c_str());
-      return;
-    }
-    benchmark::DoNotOptimize(r);
-  }
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * per_iter);
+  if (call_loop(state, s.func(name), {rill::Value::u32(per_iter)}))
+    state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * per_iter);
 }
 /// add lowered sync (a sync call of a sync function: inline, no switch).
 void BM_GuestCallLoweredSync(benchmark::State& state) { guest_loop(state, "call-sync", 10000); }
@@ -74,18 +59,9 @@ void BM_GuestCallLoweredAsync(benchmark::State& state) { guest_loop(state, "call
 /// Two threads of one task yielding to each other: items = yields (each is a switch).
 void BM_TaskSwitchYield(benchmark::State& state) {
   AsyncInstance s;
-  rill::ComponentFunc f = s.func("yield-pair");
   const uint32_t n = 10000;
-  const std::vector<rill::Value> args{rill::Value::u32(n)};
-  for (auto _ : state) {
-    auto r = f.call(args);
-    if (!r) {
-      state.SkipWithError(r.trap().message.c_str());
-      return;
-    }
-    benchmark::DoNotOptimize(r);
-  }
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * 2 * n);
+  if (call_loop(state, s.func("yield-pair"), {rill::Value::u32(n)}))
+    state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * 2 * n);
 }
 BENCHMARK(BM_GuestCallLoweredSync);
 BENCHMARK(BM_GuestCallLoweredAsync);

@@ -9,10 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "component_bench_util.h"
 #include "rill/component.h"
 #include "rill/rill.h"
 
 namespace {
+
+using rill::bench::call_loop;
 
 rill::Component load(const rill::Engine& engine, const char* name) {
   auto c = rill::Component::compile_file(engine, std::string(RILL_BENCH_WASM_DIR) + "/" + name + ".wasm");
@@ -64,18 +67,6 @@ struct StringsInstance {
   }
 };
 
-/// Calls {f} with {args} once per iteration; a trap ends the benchmark with its message.
-bool call_loop(benchmark::State& state, const rill::ComponentFunc& f, const std::vector<rill::Value>& args) {
-  for (auto _ : state) {
-    auto r = f.call(args);
-    if (!r) {
-      state.SkipWithError(r.trap().message.c_str());
-      return false;
-    }
-    benchmark::DoNotOptimize(r);
-  }
-  return true;
-}
 
 void BM_ComponentCallAdd(benchmark::State& state) {
   StringsInstance s;

@@ -49,6 +49,34 @@ class Component {
 using ComponentHostFunc =
     std::function<std::optional<Trap>(std::span<const Value> args, std::vector<Value>& results)>;
 
+/// Ends one call of an asynchronous host function (ComponentLinker::Instance::func_async),
+/// once: resolve() with its result (none or one value, as the function's type says), fail()
+/// with a trap, or, after the caller asked to cancel (on_cancel), cancelled(). It may be kept
+/// and ended later, e.g. from a handler on the thread's io_context (rill/engine/reactor.h's
+/// thread_io_context()), which the store runs while its guests have nothing else to do. Calls
+/// after the first end do nothing.
+namespace detail {
+struct CompletionAccess;
+}  // namespace detail
+class ComponentCompletion {
+ public:
+  void resolve(std::vector<Value> results);
+  void fail(std::string message);
+  /// {f} runs when the caller cancels the call (subtask.cancel) before it ended.
+  void on_cancel(std::function<void()> f);
+  /// Ends a call whose caller asked to cancel it, without a result.
+  void cancelled();
+  /// Whether the call has not ended yet.
+  bool pending() const;
+
+ private:
+  friend struct detail::CompletionAccess;
+  std::shared_ptr<void> call_;
+};
+
+/// An asynchronous host function body: reads {args}; ends the call through {done}, now or later.
+using ComponentAsyncHostFunc = std::function<void(std::span<const Value> args, ComponentCompletion done)>;
+
 /// A resource type defined by the host. Values of it cross into components as own/borrow
 /// handles; {dtor} runs when a component drops an owned handle.
 class HostResource {
@@ -124,6 +152,10 @@ class ComponentLinker {
    public:
     /// A host function whose component type is the import's declared type.
     Instance& func_new(std::string name, ComponentHostFunc f);
+    /// An asynchronous host function (its type, the import's, is usually `async`): the caller
+    /// waits for the completion (a caller using the async ABI gets a subtask), other guest
+    /// threads run meanwhile.
+    Instance& func_async(std::string name, ComponentAsyncHostFunc f);
     /// A host function from a C++ callable; parameters and result convert with FromValue /
     /// ToValue (bool, integers, float, double, char32_t, std::string, std::vector, std::optional,
     /// std::tuple, ComponentResult, records declared with RILL_COMPONENT_RECORD).

@@ -3,6 +3,7 @@
 
 #include "rill/api/api_internal.h"
 #include "rill/component.h"
+#include "rill/component/rt/task.h"
 #include "rill/component/rt/linker.h"
 #include "rill/component/rt/wave.h"
 
@@ -31,6 +32,7 @@ struct LinkerInstanceDef {
     std::string name;
     ComponentHostFunc fn;
     std::optional<FuncShape> shape;  ///< typed host functions: checked when linking
+    ComponentAsyncHostFunc async_fn;  ///< set instead of {fn} for func_async
   };
   std::vector<HostFunc> funcs;
   std::vector<std::pair<std::string, std::shared_ptr<const void>>> resources;
@@ -172,15 +174,44 @@ ComponentLinker::Instance& ComponentLinker::Instance::func_new(std::string name,
 
 ComponentLinker::Instance& ComponentLinker::Instance::define(std::string name, ComponentHostFunc f,
                                                              std::optional<FuncShape> shape) {
-  for (auto& existing : def_->funcs)
-    if (existing.name == name) {
-      existing.fn = std::move(f);
-      existing.shape = std::move(shape);
-      return *this;
-    }
-  def_->funcs.push_back({std::move(name), std::move(f), std::move(shape)});
+  std::erase_if(def_->funcs, [&name](const auto& e) { return e.name == name; });
+  def_->funcs.push_back({std::move(name), std::move(f), std::move(shape), nullptr});
   return *this;
 }
+
+ComponentLinker::Instance& ComponentLinker::Instance::func_async(std::string name, ComponentAsyncHostFunc f) {
+  std::erase_if(def_->funcs, [&name](const auto& e) { return e.name == name; });
+  def_->funcs.push_back({std::move(name), nullptr, std::nullopt, std::move(f)});
+  return *this;
+}
+
+namespace detail {
+struct CompletionAccess {
+  static ComponentCompletion make(std::shared_ptr<crt::HostCall> call) {
+    ComponentCompletion c;
+    c.call_ = std::move(call);
+    return c;
+  }
+};
+}  // namespace detail
+
+namespace {
+crt::HostCall& host_call(const std::shared_ptr<void>& p) { return *static_cast<crt::HostCall*>(p.get()); }
+}  // namespace
+
+void ComponentCompletion::resolve(std::vector<Value> results) {
+  if (call_) host_call(call_).resolve(std::move(results));
+}
+void ComponentCompletion::fail(std::string message) {
+  if (call_) host_call(call_).fail(crt::component_trap(crt::ComponentTrap::HostValueMismatch, message));
+}
+void ComponentCompletion::on_cancel(std::function<void()> f) {
+  if (call_) host_call(call_).on_cancel = std::move(f);
+}
+void ComponentCompletion::cancelled() {
+  if (call_) host_call(call_).cancelled();
+}
+bool ComponentCompletion::pending() const { return call_ && !host_call(call_).done; }
 
 ComponentLinker::Instance& ComponentLinker::Instance::resource(std::string name, const HostResource& r) {
   def_->resources.emplace_back(std::move(name), r.type_);
@@ -197,9 +228,16 @@ void add_items(const detail::LinkerInstanceDef& def,
     t.resource = std::static_pointer_cast<const crt::ResourceTypeRt>(type);
     out.emplace_back(name, t);
   }
-  for (const auto& [name, fn, shape] : def.funcs) {
+  for (const auto& [name, fn, shape, async_fn] : def.funcs) {
     auto h = std::make_shared<crt::HostFuncRt>();
     h->shape = shape;
+    if (async_fn) {
+      h->async_fn = [async_fn](std::span<const Value> args, std::shared_ptr<crt::HostCall> call) {
+        async_fn(args, detail::CompletionAccess::make(std::move(call)));
+      };
+      out.emplace_back(name, crt::FuncPtr(std::move(h)));
+      continue;
+    }
     h->fn = [fn](std::span<const Value> args, std::vector<Value>& results) -> crt::MaybeTrap {
       std::optional<Trap> t = fn(args, results);
       if (!t) return std::nullopt;

@@ -117,7 +117,9 @@ void OutWriter::write(std::span<const uint8_t> data) {
     return;
   const auto buf = asio::const_buffer(data.data(), data.size());
   if (chunked_) {
-    for (auto b : beast::buffers_range_ref(http::make_chunk(buf)))
+    // Named: buffers_range_ref only refers to the chunk, which must outlive the loop.
+    const auto chunk = http::make_chunk(buf);
+    for (auto b : beast::buffers_range_ref(chunk))
       pending_.append(static_cast<const char*>(b.data()), b.size());
   } else {
     pending_.append(reinterpret_cast<const char*>(data.data()), data.size());
@@ -133,7 +135,8 @@ void OutWriter::finish(const wasi::p2::FieldList& trailers) {
     http::fields tr;
     for (const auto& [n, v] : trailers.entries)
       tr.insert(n, v);
-    for (auto b : beast::buffers_range_ref(http::make_chunk_last(tr)))
+    const auto last = http::make_chunk_last(tr);
+    for (auto b : beast::buffers_range_ref(last))
       pending_.append(static_cast<const char*>(b.data()), b.size());
   }
   pump();

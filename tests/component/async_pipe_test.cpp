@@ -85,7 +85,9 @@ TEST_F(AsyncPipe, ASlowReaderKeepsMemoryBounded) {
   auto [sum, count] = sum_bytes(n, 65536, 16, UINT32_MAX);
   EXPECT_EQ(count, n);
   EXPECT_EQ(sum, pattern_sum(n) & 0xffffffffu);
-  EXPECT_LT(peak_rss() - before, uint64_t{16} << 20);
+  if (rill::test::kMemoryLimitApplies) {  // ASan's quarantine keeps what the copies freed
+    EXPECT_LT(peak_rss() - before, uint64_t{16} << 20);
+  }
 }
 
 TEST_F(AsyncPipe, AReaderThatDropsMidStreamEndsTheWriter) {

@@ -38,7 +38,7 @@ uint32_t HandleTable::add(HandleEntry e) {
   const uint32_t i = take_slot();
   if (i == 0) return 0;
   slots_[i].kind = HandleKind::Resource;
-  slots_[i].res = std::move(e);
+  slots_[i].v = std::move(e);
   return i;
 }
 
@@ -46,21 +46,21 @@ uint32_t HandleTable::add(HandleKind k, std::shared_ptr<TableObject> obj) {
   const uint32_t i = take_slot();
   if (i == 0) return 0;
   slots_[i].kind = k;
-  slots_[i].obj = std::move(obj);
+  slots_[i].v = std::move(obj);
   return i;
 }
 
 HandleEntry HandleTable::remove(uint32_t i) {
-  HandleEntry e = std::move(slots_[i].res);
-  slots_[i].res = HandleEntry{};
+  HandleEntry e = std::move(std::get<HandleEntry>(slots_[i].v));
+  slots_[i].v = Obj();
   slots_[i].kind = HandleKind::Free;
   free_.push_back(i);
   return e;
 }
 
 std::shared_ptr<TableObject> HandleTable::remove_object(uint32_t i) {
-  std::shared_ptr<TableObject> o = std::move(slots_[i].obj);
-  slots_[i].obj.reset();
+  Obj o = std::move(std::get<Obj>(slots_[i].v));
+  slots_[i].v = Obj();
   slots_[i].kind = HandleKind::Free;
   free_.push_back(i);
   return o;

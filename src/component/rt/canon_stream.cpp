@@ -100,80 +100,55 @@ void SharedChannel::drop() {
 }
 
 MaybeTrap SharedChannel::read(ComponentInstanceRt* inst, Buffer* dst, OnCopy on_copy, OnCopyDone on_copy_done) {
-  if (dropped) {
-    on_copy_done(CopyResult::Dropped);
-    return std::nullopt;
-  }
-  if (!pending_buffer) {
-    pending_inst = inst;
-    pending_buffer = dst;
-    pending_on_copy = std::move(on_copy);
-    pending_on_copy_done = std::move(on_copy_done);
-    return std::nullopt;
-  }
-  if (inst == pending_inst && !is_number(t))
-    return component_trap(future ? ComponentTrap::IntraComponentFuture : ComponentTrap::IntraComponentStream);
-  if (future) {
-    if (MaybeTrap tr = copy_elems(*pending_buffer, *dst, 1)) return tr;
-    reset_and_notify_pending(CopyResult::Completed);
-    on_copy_done(CopyResult::Completed);
-    return std::nullopt;
-  }
-  if (pending_buffer->remain() > 0) {
-    if (dst->remain() > 0) {
-      const uint32_t n = std::min(dst->remain(), pending_buffer->remain());
-      if (MaybeTrap tr = copy_elems(*pending_buffer, *dst, n)) return tr;
-      pending_on_copy([this] { reset_pending(); });
-    }
-    on_copy_done(CopyResult::Completed);
-    return std::nullopt;
-  }
-  reset_and_notify_pending(CopyResult::Completed);
-  pending_inst = inst;
-  pending_buffer = dst;
-  pending_on_copy = std::move(on_copy);
-  pending_on_copy_done = std::move(on_copy_done);
-  return std::nullopt;
+  return copy(inst, dst, false, std::move(on_copy), std::move(on_copy_done));
 }
 
 MaybeTrap SharedChannel::write(ComponentInstanceRt* inst, Buffer* src, OnCopy on_copy, OnCopyDone on_copy_done) {
+  return copy(inst, src, true, std::move(on_copy), std::move(on_copy_done));
+}
+
+MaybeTrap SharedChannel::copy(ComponentInstanceRt* inst, Buffer* buf, bool writing, OnCopy on_copy,
+                              OnCopyDone on_copy_done) {
   if (dropped) {
     on_copy_done(CopyResult::Dropped);
     return std::nullopt;
   }
-  if (!pending_buffer) {
+  auto post = [&] {
     pending_inst = inst;
-    pending_buffer = src;
+    pending_buffer = buf;
     pending_on_copy = std::move(on_copy);
     pending_on_copy_done = std::move(on_copy_done);
+  };
+  if (!pending_buffer) {
+    post();
     return std::nullopt;
   }
   if (inst == pending_inst && !is_number(t))
     return component_trap(future ? ComponentTrap::IntraComponentFuture : ComponentTrap::IntraComponentStream);
+  Buffer& src = writing ? *buf : *pending_buffer;
+  Buffer& dst = writing ? *pending_buffer : *buf;
   if (future) {
-    if (MaybeTrap tr = copy_elems(*src, *pending_buffer, 1)) return tr;
+    if (MaybeTrap tr = copy_elems(src, dst, 1)) return tr;
     reset_and_notify_pending(CopyResult::Completed);
     on_copy_done(CopyResult::Completed);
     return std::nullopt;
   }
   if (pending_buffer->remain() > 0) {
-    if (src->remain() > 0) {
-      const uint32_t n = std::min(src->remain(), pending_buffer->remain());
-      if (MaybeTrap tr = copy_elems(*src, *pending_buffer, n)) return tr;
+    if (buf->remain() > 0) {
+      if (MaybeTrap tr = copy_elems(src, dst, std::min(buf->remain(), pending_buffer->remain()))) return tr;
       pending_on_copy([this] { reset_pending(); });
     }
     on_copy_done(CopyResult::Completed);
     return std::nullopt;
   }
-  if (src->is_zero_length() && pending_buffer->is_zero_length()) {
+  // A zero-length write meeting a zero-length read completes both without a transfer
+  // (definitions.py: only the write side checks).
+  if (writing && buf->is_zero_length() && pending_buffer->is_zero_length()) {
     on_copy_done(CopyResult::Completed);
     return std::nullopt;
   }
   reset_and_notify_pending(CopyResult::Completed);
-  pending_inst = inst;
-  pending_buffer = src;
-  pending_on_copy = std::move(on_copy);
-  pending_on_copy_done = std::move(on_copy_done);
+  post();
   return std::nullopt;
 }
 

@@ -65,7 +65,7 @@ class HandleTable {
   /// The live resource handle {i}, or null.
   HandleEntry* get(uint32_t i) {
     if (i >= slots_.size() || slots_[i].kind != HandleKind::Resource) return nullptr;
-    return &slots_[i].res;
+    return &std::get<HandleEntry>(slots_[i].v);
   }
   /// What slot {i} holds (Free when out of range).
   HandleKind kind(uint32_t i) const { return i < slots_.size() ? slots_[i].kind : HandleKind::Free; }
@@ -73,10 +73,13 @@ class HandleTable {
   template <class T>
   T* get_as(uint32_t i, HandleKind k) {
     if (i >= slots_.size() || slots_[i].kind != k) return nullptr;
-    return static_cast<T*>(slots_[i].obj.get());
+    return static_cast<T*>(std::get<Obj>(slots_[i].v).get());
   }
+  /// The object in slot {i} (null for a resource or a free slot).
   std::shared_ptr<TableObject> object(uint32_t i) const {
-    return i < slots_.size() ? slots_[i].obj : nullptr;
+    if (i >= slots_.size()) return nullptr;
+    const Obj* o = std::get_if<Obj>(&slots_[i].v);
+    return o ? *o : nullptr;
   }
   /// Adds {e}: its index, or 0 when the table is full.
   uint32_t add(HandleEntry e);
@@ -90,10 +93,11 @@ class HandleTable {
   size_t live() const;
 
  private:
+  using Obj = std::shared_ptr<TableObject>;
+  /// A resource handle or an object, in the space of the larger (a table can hold 2^19 slots).
   struct Slot {
+    std::variant<HandleEntry, Obj> v;
     HandleKind kind = HandleKind::Free;
-    HandleEntry res;
-    std::shared_ptr<TableObject> obj;
   };
   uint32_t take_slot();
   std::vector<Slot> slots_{1};
@@ -194,8 +198,13 @@ struct LiftedFunc final : FuncRt {
 
 /// A host function: reads {args}, appends its results (0 or 1 values) to {results}.
 using HostFn = std::function<MaybeTrap(std::span<const Value> args, std::vector<Value>& results)>;
+struct HostCall;  // task.h
+/// An asynchronous host function: gets its arguments and the call to end, now or later.
+using AsyncHostFn = std::function<void(std::span<const Value> args, std::shared_ptr<HostCall> call)>;
 struct HostFuncRt final : FuncRt {
   HostFn fn;
+  /// Set instead of {fn} for an asynchronous host function (task.h HostCall).
+  AsyncHostFn async_fn;
   /// A typed host function's C++ signature; checked against the import's type when a host
   /// function without {type} adopts it.
   std::optional<FuncShape> shape;

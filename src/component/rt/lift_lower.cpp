@@ -196,10 +196,30 @@ MaybeTrap LiftedFunc::call(ComponentInstanceRt* caller, ArgsFn on_start, Results
   return std::nullopt;
 }
 
-MaybeTrap HostFuncRt::call(ComponentInstanceRt*, ArgsFn on_start, ResultsFn on_resolve, CancelFn*) {
+MaybeTrap HostFuncRt::call(ComponentInstanceRt* caller, ArgsFn on_start, ResultsFn on_resolve,
+                           CancelFn* on_cancel) {
   std::vector<Value> storage;
   std::span<const Value> args;
   if (MaybeTrap t = on_start(storage, args)) return t;
+  if (async_fn) {
+    if (!caller)
+      return component_trap(ComponentTrap::NotSupported, "calling an asynchronous host function from the host");
+    Scheduler& sched = Scheduler::of(*caller->store);
+    auto hc = std::make_shared<HostCall>();
+    hc->on_resolve = std::move(on_resolve);
+    hc->type = type;
+    hc->sched = &sched;
+    sched.pending_host_calls++;
+    if (on_cancel)
+      *on_cancel = [hc](ComponentInstanceRt*) -> MaybeTrap {
+        hc->cancel_requested = true;
+        if (std::function<void()> f = hc->on_cancel) f();
+        return std::nullopt;
+      };
+    async_fn(args, hc);
+    if (sched.has_trap()) return sched.take_trap(ComponentTrap::HostValueMismatch);
+    return std::nullopt;
+  }
   std::vector<Value> results;
   if (MaybeTrap t = fn(args, results)) return t;
   if (results.size() != (type->result ? 1u : 0u))
@@ -339,7 +359,8 @@ MaybeTrap call_lowered(const FuncPtr& callee, const CanonOpts& opts, ComponentIn
   Thread* thread = current_thread(inst);
   if (!thread) return component_trap(ComponentTrap::NoTask);
   if (opts.async) return lower_async(callee, opts, inst, args, results);
-  if (callee->type->async)
+  // (A host function's own waits are the host's business, not a block of the task.)
+  if (callee->type->async && !dynamic_cast<const HostFuncRt*>(callee.get()))
     if (MaybeTrap b = check_may_block(thread)) return b;
   return lower_sync(callee, opts, inst, thread, args, results);
 }

@@ -51,6 +51,10 @@ struct SharedChannel {
   void drop();
   MaybeTrap read(ComponentInstanceRt* inst, Buffer* dst, OnCopy on_copy, OnCopyDone on_copy_done);
   MaybeTrap write(ComponentInstanceRt* inst, Buffer* src, OnCopy on_copy, OnCopyDone on_copy_done);
+
+ private:
+  /// read and write: {buf} is the reader's (writing false) or the writer's buffer.
+  MaybeTrap copy(ComponentInstanceRt* inst, Buffer* buf, bool writing, OnCopy on_copy, OnCopyDone on_copy_done);
 };
 
 /// definitions.py CopyEnd: one end of a stream or future in an instance's table.

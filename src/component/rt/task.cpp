@@ -3,6 +3,10 @@
 
 #include <algorithm>
 
+#include <boost/asio/io_context.hpp>
+
+#include "rill/engine/reactor.h"
+
 namespace rill::component::rt {
 
 // ---- tasks ------------------------------------------------------------------------------------
@@ -118,6 +122,45 @@ void Subtask::deliver_resolve() {
   lenders.release();
   lenders_released = true;
   on_cancel = nullptr;
+}
+
+// ---- host calls -------------------------------------------------------------------------------
+
+bool HostCall::finish() {
+  if (done) return false;
+  done = true;
+  if (sched->pending_host_calls > 0) sched->pending_host_calls--;
+  return true;
+}
+
+void HostCall::resolve(std::vector<Value> results) {
+  if (!finish()) return;
+  const size_t want = type && type->result ? 1 : 0;
+  if (results.size() != want) {
+    sched->set_trap(component_trap(ComponentTrap::HostValueMismatch,
+                                   "host function returned " + std::to_string(results.size()) +
+                                       " results, expected " + std::to_string(want)));
+    return;
+  }
+  ResultsFn f = std::move(on_resolve);
+  on_resolve = nullptr;
+  on_cancel = nullptr;
+  if (MaybeTrap t = f(&results)) sched->set_trap(std::move(*t));
+}
+
+void HostCall::fail(Trap t) {
+  if (!finish()) return;
+  on_resolve = nullptr;
+  on_cancel = nullptr;
+  sched->set_trap(std::move(t));
+}
+
+void HostCall::cancelled() {
+  if (!cancel_requested || !finish()) return;
+  ResultsFn f = std::move(on_resolve);
+  on_resolve = nullptr;
+  on_cancel = nullptr;
+  if (MaybeTrap t = f(nullptr)) sched->set_trap(std::move(*t));
 }
 
 // ---- the scheduler ----------------------------------------------------------------------------
@@ -247,18 +290,9 @@ MaybeTrap Scheduler::resume(Thread* t, Block how) {
     if (t->inline_) {
       if (t->body) {
         // First resume of an inline thread: its body runs right here.
-        t->state = Thread::State::Running;
-        Thread* prev = current_;
-        current_ = t;
         std::function<MaybeTrap()> body = std::move(t->body);
         t->body = nullptr;
-        MaybeTrap r = body();
-        current_ = prev;
-        t->state = Thread::State::Done;
-        if (r) {
-          poison(t->task->inst);
-          set_trap(std::move(*r));
-        }
+        (void)run_inline(t, body);
       } else {
         // Blocked further down this stack: its loop sees it running again.
         t->state = Thread::State::Running;
@@ -303,6 +337,11 @@ Block Scheduler::block_inline_loop(Thread* self, Thread* switch_to) {
     std::vector<Thread*> candidates;
     for (Thread* t : inst->threads.slots())
       if (t && t != self && sync_loop_may_resume(inst, t)) candidates.push_back(t);
+    if (candidates.empty() && !self->ready() && pending_host_calls > 0) {
+      run_io_once();
+      if (trap_) return Block::Aborted;
+      continue;
+    }
     if (candidates.empty() || (turn > 0 && self->ready())) {
       if (self->ready()) {
         stop_waiting(self);
@@ -387,6 +426,10 @@ MaybeTrap Scheduler::run_until_resolved_sync(Task& task) {
     std::vector<Thread*> candidates;
     for (Thread* t : inst->threads.slots())
       if (t && sync_loop_may_resume(inst, t)) candidates.push_back(t);
+    if (candidates.empty() && pending_host_calls > 0) {
+      run_io_once();
+      continue;
+    }
     if (candidates.empty()) {
       set_trap(component_trap(ComponentTrap::Deadlock));
       return trap_;
@@ -402,6 +445,12 @@ const ComponentInstanceRt* root_of(const ComponentInstanceRt* i) {
   return i;
 }
 }  // namespace
+
+void Scheduler::run_io_once() {
+  boost::asio::io_context& io = engine::thread_io_context();
+  io.restart();
+  io.run_one();
+}
 
 bool Scheduler::may_unblock(const Thread* self) const {
   const ComponentInstanceRt* root = root_of(self->task->inst);
@@ -429,6 +478,10 @@ MaybeTrap Scheduler::run_until(const std::function<bool()>& done) {
   while (!done()) {
     if (trap_) return trap_;
     Thread* pick = next_ready();
+    if (!pick && pending_host_calls > 0) {
+      run_io_once();
+      continue;
+    }
     if (!pick) {
       set_trap(component_trap(ComponentTrap::Deadlock));
       return trap_;

@@ -161,6 +161,27 @@ struct ErrorContext : TableObject {
   std::string debug_message;
 };
 
+/// One call of an asynchronous host function (HostFuncRt::async_fn), ended once by the host:
+/// resolve (its results are lowered into the caller, whose subtask then has an event), fail
+/// (the store's run traps) or, after the caller asked to cancel (on_cancel), cancelled. Until
+/// then the caller's thread waits, and a scheduler with nothing else to run runs the thread's
+/// io_context (engine/reactor.h), where the host completes its work.
+struct HostCall {
+  ResultsFn on_resolve;
+  FuncTypePtr type;
+  Scheduler* sched = nullptr;
+  bool done = false;
+  bool cancel_requested = false;
+  std::function<void()> on_cancel;
+
+  void resolve(std::vector<Value> results);
+  void fail(Trap t);
+  void cancelled();
+
+ private:
+  bool finish();
+};
+
 /// The store's scheduler: the current thread, the waiting threads, and the trap that ends a run.
 class Scheduler final : public engine::StoreExtension {
  public:
@@ -237,9 +258,14 @@ class Scheduler final : public engine::StoreExtension {
   void abort_threads_of(ComponentInstanceRt* inst);
 
   uint32_t nesting_depth = 0;
+  /// Asynchronous host calls not ended yet: while there are some, a scheduler with no ready
+  /// thread runs the thread's io_context instead of reporting a deadlock.
+  uint32_t pending_host_calls = 0;
 
  private:
   Thread* next_ready() const;
+  /// Runs one handler of the thread's io_context (waits for one): how host calls end.
+  void run_io_once();
   MaybeTrap tick(Thread* pick);
   void start_waiting(Thread* t, std::function<bool()> ready);
   void stop_waiting(Thread* t);
