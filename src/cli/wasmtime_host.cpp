@@ -1,5 +1,12 @@
-// The synchronous host items of Wasmtime's component wast harness (wasmtime_host.h).
+// The host items of Wasmtime's component wast harness (wasmtime_host.h): synchronous ones, and
+// asynchronous ones that end at once, on the next turn of the thread's io_context (pending
+// once), or only when cancelled.
 #include "rill/cli/wasmtime_host.h"
+#include "rill/component/rt/task.h"
+#include "rill/engine/reactor.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
 #include <span>
 #include <string>
@@ -26,6 +33,40 @@ crt::Item func(crt::HostFn fn) {
   auto f = std::make_shared<crt::HostFuncRt>();
   f->fn = std::move(fn);
   return crt::Item{crt::FuncPtr(std::move(f))};
+}
+
+/// An asynchronous host function typed by the import it satisfies.
+crt::Item async_func(crt::AsyncHostFn fn) {
+  auto f = std::make_shared<crt::HostFuncRt>();
+  f->async_fn = std::move(fn);
+  return crt::Item{crt::FuncPtr(std::move(f))};
+}
+
+/// Echoes its argument; {slowly}: pending once, resolved on the io_context's next turn.
+crt::Item echo(bool slowly) {
+  return async_func([slowly](std::span<const Value> a, std::shared_ptr<crt::HostCall> call) {
+    std::vector<Value> results(a.begin(), a.end());
+    if (!slowly) return call->resolve(std::move(results));
+    boost::asio::post(engine::thread_io_context(),
+                      [call, results = std::move(results)]() mutable { call->resolve(std::move(results)); });
+  });
+}
+
+/// Returns 2 on the io_context's next turn.
+crt::Item two_slowly() {
+  return async_func([](std::span<const Value>, std::shared_ptr<crt::HostCall> call) {
+    boost::asio::post(engine::thread_io_context(), [call] { call->resolve({Value::u32(2)}); });
+  });
+}
+
+/// Never ends, unless its caller cancels it.
+crt::Item never_return() {
+  return async_func([](std::span<const Value>, std::shared_ptr<crt::HostCall> call) {
+    std::weak_ptr<crt::HostCall> weak = call;
+    call->on_cancel = [weak] {
+      if (auto c = weak.lock()) c->cancelled();
+    };
+  });
 }
 
 /// A function of no parameters returning {v}.
@@ -61,6 +102,7 @@ void add_resource1_funcs(crt::InstanceRt& host, const std::shared_ptr<const crt:
                      return t;
                    return check(a[0].resource().rep == a[1].as_u32(), "mismatched rep");
                  }));
+  e.emplace_back("[method]resource1.never-return", never_return());
   e.emplace_back("[static]resource1.last-drop",
                  func([drops](std::span<const Value>, std::vector<Value>& out) -> crt::MaybeTrap {
                    out.push_back(Value::u32(drops->last));
@@ -114,6 +156,9 @@ Result<crt::ImportMap> wasmtime_host_imports(engine::Engine& engine,
   nested->exports.emplace_back("return-four", constant(Value::u32(4)));
   auto host = std::make_shared<crt::InstanceRt>();
   host->exports.emplace_back("return-three", constant(Value::u32(3)));
+  host->exports.emplace_back("return-two-slowly", two_slowly());
+  host->exports.emplace_back("echo-slowly", echo(true));
+  host->exports.emplace_back("never-return", never_return());
   host->exports.emplace_back("return-hi", constant(Value::string("hi")));
   host->exports.emplace_back("nested", crt::Item{nested});
   host->exports.emplace_back("simple-module",
@@ -126,6 +171,7 @@ Result<crt::ImportMap> wasmtime_host_imports(engine::Engine& engine,
 
   crt::ImportMap imports;
   imports.define("host-return-two", constant(Value::u32(2)));
+  imports.define("host-echo-u32", echo(false));
   imports.define("host", crt::Item{host});
   return imports;
 }

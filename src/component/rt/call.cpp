@@ -23,6 +23,15 @@ const char* to_string(HandleKind k) {
   return "?";
 }
 
+HandleTable::~HandleTable() {
+  std::vector<Obj> objects;
+  for (Slot& s : slots_) {
+    if (Obj* o = std::get_if<Obj>(&s.v); o && *o) objects.push_back(std::move(*o));
+    s.kind = HandleKind::Free;
+  }
+  objects.clear();
+}
+
 uint32_t HandleTable::take_slot() {
   if (!free_.empty()) {
     const uint32_t i = free_.back();

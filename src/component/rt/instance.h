@@ -62,6 +62,12 @@ struct TableObject {
 class HandleTable {
  public:
   static constexpr uint32_t kMaxLength = (1u << 28) - 1;
+  HandleTable() = default;
+  HandleTable(const HandleTable&) = delete;
+  HandleTable& operator=(const HandleTable&) = delete;
+  /// Empties the slots first and destroys the objects after, so an object whose destructor
+  /// looks at the table (a subtask giving back lent handles) finds it whole.
+  ~HandleTable();
   /// The live resource handle {i}, or null.
   HandleEntry* get(uint32_t i) {
     if (i >= slots_.size() || slots_[i].kind != HandleKind::Resource) return nullptr;
