@@ -95,7 +95,7 @@ Result<bool> task_return(const Canon& c, ScopeRt& s, engine::Store& store, uint6
   push(s, store, sig, [result, opts, tuple_type](ComponentInstanceRt*, Thread* self, Args a, Results) -> MaybeTrap {
     Task& task = *self->task;
     if (!task.opts.async) return component_trap(ComponentTrap::TaskReturnMismatch);
-    const RTypePtr& want = task.ft ? task.ft->result : nullptr;
+    const RTypePtr want = task.ft ? task.ft->result : nullptr;
     const bool types_match = (!want && !result) || (want && result && !type_mismatch(*want, *result) &&
                                                     !type_mismatch(*result, *want));
     if (!types_match || !same_lift_options(opts, task.opts))

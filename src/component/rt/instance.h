@@ -184,6 +184,8 @@ using CancelFn = std::function<MaybeTrap(ComponentInstanceRt* caller)>;
 struct FuncRt {
   FuncTypePtr type;
   virtual ~FuncRt() = default;
+  /// The instance a lifted function runs in; null for a host function.
+  virtual ComponentInstanceRt* lifted_into() const { return nullptr; }
   /// Starts the call made by {caller} (null: the host). A call of a function that is not
   /// `async` is resolved when this returns; an `async` call may still be running (it resolves
   /// through {on_resolve} later) and can be cancelled through {on_cancel} when that is given.
@@ -198,6 +200,7 @@ struct LiftedFunc final : FuncRt {
   engine::Function* core = nullptr;
   CanonOpts opts;
   ComponentInstanceRt* inst = nullptr;
+  ComponentInstanceRt* lifted_into() const override { return inst; }
   MaybeTrap call(ComponentInstanceRt* caller, ArgsFn on_start, ResultsFn on_resolve,
                  CancelFn* on_cancel = nullptr) override;
 };

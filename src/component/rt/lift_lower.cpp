@@ -17,7 +17,7 @@ const std::vector<RTypePtr>& result_types(const FuncTypeRt& ft) {
 
 /// The body of a lifted call's implicit thread (definitions.py canon_lift.thread_func).
 struct LiftCall {
-  std::shared_ptr<Task> task;
+  Task* task;  ///< owned by the thread ({self}->task)
   engine::Function* core;
   Thread* self = nullptr;
 
@@ -34,7 +34,7 @@ struct LiftCall {
     ComponentInstanceRt* inst = task->inst;
     Scheduler& sched = *self->sched;
     if (task->is_async_type()) {
-      Task* tk = task.get();
+      Task* tk = task;
       auto has_backpressure = [inst, tk] {
         return inst->backpressure > 0 || (tk->needs_exclusive() && inst->exclusive_thread != nullptr);
       };
@@ -150,20 +150,19 @@ MaybeTrap LiftedFunc::call(ComponentInstanceRt* caller, ArgsFn on_start, Results
     // A sync call of a sync function runs inline: the caller only waits for it. Its implicit
     // thread lives on this stack (it is unregistered when the call ends); the task comes from
     // the scheduler's pool, as threads it starts may outlive the call.
-    std::shared_ptr<Task> tp = sched.new_task();
-    Task& task = *tp;
-    task.ft = type;
+    Thread thread;
+    thread.task = sched.new_task();
+    Task& task = *thread.task;
+    task.ft = type.get();
     task.opts = opts;
     task.inst = inst;
     task.caller = caller;
     task.on_start = std::move(on_start);
     task.on_resolve = std::move(on_resolve);
-    Thread thread;
-    thread.task = tp;
     thread.sched = &sched;
     thread.inline_ = true;
     task.implicit_thread = &thread;
-    LiftCall lc{tp, core, &thread};
+    LiftCall lc{&task, core, &thread};
     inst->enter_from(caller);
     MaybeTrap t = sched.run_inline(&thread, [&lc] { return lc.run(); });
     if (!t && !task.resolved()) t = sched.run_until_resolved_sync(task);
@@ -173,13 +172,13 @@ MaybeTrap LiftedFunc::call(ComponentInstanceRt* caller, ArgsFn on_start, Results
     return t;
   }
   auto task = std::make_shared<Task>();
-  task->ft = type;
+  task->ft = type.get();
   task->opts = opts;
   task->inst = inst;
   task->caller = caller;
   task->on_start = std::move(on_start);
   task->on_resolve = std::move(on_resolve);
-  auto lc = std::make_shared<LiftCall>(LiftCall{task, core});
+  auto lc = std::make_shared<LiftCall>(LiftCall{task.get(), core});
   auto thread = sched.new_thread(task, [lc] { return lc->run(); }, false);
   if (!thread) return component_trap(ComponentTrap::ThreadCreate, thread.error().message);
   lc->self = thread->get();
@@ -237,7 +236,7 @@ MaybeTrap lower_sync(const FuncPtr& callee, const CanonOpts& opts, ComponentInst
   const FuncTypeRt& ft = *callee->type;
   Subtask sub;
   Cx cx{opts, inst, nullptr, &sub.lenders, std::nullopt};
-  cx.host_peer = dynamic_cast<const HostFuncRt*>(callee.get()) != nullptr;
+  cx.host_peer = callee->lifted_into() == nullptr;
   cx.budget = inst->store->engine().config().max_lift_bytes;
   size_t pos = 0;
   auto on_start = [&](std::vector<Value>& vals, std::span<const Value>& out) -> MaybeTrap {
@@ -295,7 +294,7 @@ MaybeTrap lower_async(const FuncPtr& callee, const CanonOpts& opts, ComponentIns
   st->callee = callee;
   st->args.assign(args.begin(), args.end());
   st->cx.emplace(Cx{st->opts, inst, nullptr, &sub->lenders, std::nullopt});
-  st->cx->host_peer = dynamic_cast<const HostFuncRt*>(callee.get()) != nullptr;
+  st->cx->host_peer = callee->lifted_into() == nullptr;
   st->cx->budget = inst->store->engine().config().max_lift_bytes;
   auto on_start = [st](std::vector<Value>& vals, std::span<const Value>& out) -> MaybeTrap {
     std::shared_ptr<Subtask> keep = st->sub.lock();
@@ -360,7 +359,7 @@ MaybeTrap call_lowered(const FuncPtr& callee, const CanonOpts& opts, ComponentIn
   if (!thread) return component_trap(ComponentTrap::NoTask);
   if (opts.async) return lower_async(callee, opts, inst, args, results);
   // (A host function's own waits are the host's business, not a block of the task.)
-  if (callee->type->async && !dynamic_cast<const HostFuncRt*>(callee.get()))
+  if (callee->type->async && callee->lifted_into() != nullptr)
     if (MaybeTrap b = check_may_block(thread)) return b;
   return lower_sync(callee, opts, inst, thread, args, results);
 }
@@ -376,9 +375,9 @@ MaybeTrap call_from_host(const FuncPtr& f, std::span<const Value> args, std::vec
     done = true;
     return std::nullopt;
   };
-  auto* lifted = dynamic_cast<LiftedFunc*>(f.get());
-  if (!lifted) return f->call(nullptr, on_start, on_resolve);
-  Scheduler& sched = Scheduler::of(*lifted->inst->store);
+  ComponentInstanceRt* into = f->lifted_into();
+  if (!into) return f->call(nullptr, on_start, on_resolve);
+  Scheduler& sched = Scheduler::of(*into->store);
   sched.nesting_depth++;
   MaybeTrap t = f->call(nullptr, on_start, on_resolve);
   if (!t && !done) t = sched.run_until([&done] { return done; });

@@ -61,7 +61,8 @@ struct Thread {
 /// definitions.py Task: one call of a lifted function.
 struct Task {
   enum class State : uint8_t { Initial, Started, PendingCancel, CancelDelivered, Resolved };
-  FuncTypePtr ft;
+  /// The lifted function's type (owned by it; tasks end before their instance does).
+  const FuncTypeRt* ft = nullptr;
   CanonOpts opts;
   ComponentInstanceRt* inst = nullptr;
   ComponentInstanceRt* caller = nullptr;
