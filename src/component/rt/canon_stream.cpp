@@ -275,6 +275,24 @@ CopyEnd* get_end(ComponentInstanceRt* inst, uint32_t i, HandleKind k, MaybeTrap&
   return e;
 }
 
+/// The end of a copy or a cancel: its event's payload, once there is one. Without one, an async
+/// call returns BLOCKED and a sync one waits for it.
+MaybeTrap deliver(CopyEnd* e, Thread* self, bool async, Results r) {
+  if (!e->has_pending_event()) {
+    if (async) {
+      r[0] = u32(kBlocked);
+      return std::nullopt;
+    }
+    e->has_sync_waiter = true;
+    Scheduler& sched = *self->sched;
+    const Block b = sched.wait_until(self, [e] { return e->has_pending_event(); }, false);
+    e->has_sync_waiter = false;
+    if (b == Block::Aborted) return sched.take_trap(ComponentTrap::InstanceDropped);
+  }
+  r[0] = u32(e->get_pending_event().p2);
+  return std::nullopt;
+}
+
 /// stream.read / stream.write / future.read / future.write.
 MaybeTrap copy(const ChannelDef& def, const CanonOpts& opts, bool write, ComponentInstanceRt* inst, Thread* self,
                uint32_t i, uint32_t ptr, uint32_t n, Results r) {
@@ -318,19 +336,7 @@ MaybeTrap copy(const ChannelDef& def, const CanonOpts& opts, bool write, Compone
   if (MaybeTrap tr = write ? sh.write(inst, e->buffer.get(), std::move(on_copy), std::move(on_copy_done))
                            : sh.read(inst, e->buffer.get(), std::move(on_copy), std::move(on_copy_done)))
     return tr;
-  if (!e->has_pending_event()) {
-    if (opts.async) {
-      r[0] = u32(kBlocked);
-      return std::nullopt;
-    }
-    e->has_sync_waiter = true;
-    Scheduler& sched = *self->sched;
-    const Block b = sched.wait_until(self, [e] { return e->has_pending_event(); }, false);
-    e->has_sync_waiter = false;
-    if (b == Block::Aborted) return sched.take_trap(ComponentTrap::InstanceDropped);
-  }
-  r[0] = u32(e->get_pending_event().p2);
-  return std::nullopt;
+  return deliver(e, self, opts.async, r);
 }
 
 MaybeTrap cancel_copy(const ChannelDef& def, bool write, bool async, ComponentInstanceRt* inst, Thread* self,
@@ -353,20 +359,8 @@ MaybeTrap cancel_copy(const ChannelDef& def, bool write, bool async, ComponentIn
   const bool posted = e->shared->pending_buffer == e->buffer.get();
   if (!e->has_pending_event() || posted) {
     if (posted) e->shared->cancel();
-    if (!e->has_pending_event()) {
-      if (async) {
-        r[0] = u32(kBlocked);
-        return std::nullopt;
-      }
-      e->has_sync_waiter = true;
-      Scheduler& sched = *self->sched;
-      const Block b = sched.wait_until(self, [e] { return e->has_pending_event(); }, false);
-      e->has_sync_waiter = false;
-      if (b == Block::Aborted) return sched.take_trap(ComponentTrap::InstanceDropped);
-    }
   }
-  r[0] = u32(e->get_pending_event().p2);
-  return std::nullopt;
+  return deliver(e, self, async, r);
 }
 
 MaybeTrap drop_end(const ChannelDef& def, bool writable, ComponentInstanceRt* inst, uint32_t i) {
