@@ -29,6 +29,13 @@ namespace rill::test {
 /// Whether run_bounded applies its limit (false under AddressSanitizer).
 inline constexpr bool kMemoryLimitApplies = !RILL_TEST_UNDER_ASAN;
 
+/// Peak resident set of this process so far, in bytes.
+inline uint64_t peak_rss() {
+  rusage ru{};
+  ::getrusage(RUSAGE_SELF, &ru);
+  return static_cast<uint64_t>(ru.ru_maxrss) * 1024;
+}
+
 /// Exit status run_bounded reports for a child that threw (e.g. std::bad_alloc at the limit).
 inline constexpr int kChildThrew = 99;
 

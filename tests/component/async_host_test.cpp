@@ -3,6 +3,8 @@
 // scheduler runs while the guest waits (tests/component/wat/async_host.wat).
 #include <gtest/gtest.h>
 
+#include "component_wasm.h"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -16,7 +18,7 @@ namespace {
 
 using rill::Value;
 
-std::string wasm_path(const char* name) { return std::string(RILL_COMPONENT_WASM_DIR) + "/" + name + ".wasm"; }
+using rill::test::wasm_path;
 
 class AsyncHost : public ::testing::Test {
  protected:

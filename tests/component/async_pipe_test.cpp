@@ -3,6 +3,8 @@
 // stream<string> or future<result<u32, string>> and then write with blocking writes; the
 // consumer's async exports read it. Each call is driven from the host by the store's scheduler.
 #include <gtest/gtest.h>
+
+#include "component_wasm.h"
 #include <sys/resource.h>
 
 #include "../bounded_child.h"
@@ -12,13 +14,9 @@ namespace {
 
 using rill::Value;
 
-std::string wasm_path(const char* name) { return std::string(RILL_COMPONENT_WASM_DIR) + "/" + name + ".wasm"; }
+using rill::test::wasm_path;
 
-uint64_t peak_rss() {
-  rusage ru{};
-  ::getrusage(RUSAGE_SELF, &ru);
-  return static_cast<uint64_t>(ru.ru_maxrss) * 1024;
-}
+using rill::test::peak_rss;
 
 /// The sum of bytes k & 255 for k < n, as the producer streams them.
 uint64_t pattern_sum(uint64_t n) { return (n / 256) * (255 * 256 / 2) + (n % 256) * (n % 256 - 1) / 2; }

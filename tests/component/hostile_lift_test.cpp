@@ -5,11 +5,14 @@
 // tests/component/wat/hostile_lists.wat. Peak RSS is checked with getrusage, so a regression
 // shows as a failure here (the old code needed over 1 GiB for the 8 MiB list).
 #include <gtest/gtest.h>
+
+#include "component_wasm.h"
 #include <sys/resource.h>
 
 #include <cmath>
 #include <cstring>
 
+#include "../bounded_child.h"
 #include "rill/component.h"
 
 namespace {
@@ -17,14 +20,9 @@ namespace {
 using rill::Value;
 using rill::ValueKind;
 
-std::string wasm_path(const char* name) { return std::string(RILL_COMPONENT_WASM_DIR) + "/" + name + ".wasm"; }
+using rill::test::wasm_path;
 
-/// Peak resident set of this process so far, in bytes.
-uint64_t peak_rss() {
-  rusage ru{};
-  ::getrusage(RUSAGE_SELF, &ru);
-  return static_cast<uint64_t>(ru.ru_maxrss) * 1024;
-}
+using rill::test::peak_rss;
 
 /// Defines every import of hostile_lists.wat (its four sinks) as {sink}.
 void define_sinks(rill::ComponentLinker& linker, const rill::ComponentHostFunc& sink) {

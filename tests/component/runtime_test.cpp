@@ -3,6 +3,8 @@
 // link errors. The component is tests/component/wat/strings.wat, encoded at build time by jco.
 #include <gtest/gtest.h>
 
+#include "component_wasm.h"
+
 #include <fstream>
 #include <iterator>
 
@@ -19,7 +21,7 @@ bool is_kind(const rill::Trap& t, ComponentTrap k) {
   return t.kind == rill::TrapKind::Component && t.component_code == static_cast<uint16_t>(k);
 }
 
-std::string wasm_path(const char* name) { return std::string(RILL_COMPONENT_WASM_DIR) + "/" + name + ".wasm"; }
+using rill::test::wasm_path;
 
 class ComponentRuntime : public ::testing::Test {
  protected:

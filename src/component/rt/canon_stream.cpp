@@ -205,10 +205,10 @@ bool lower_error_context(Cx& cx, const Value& v, uint32_t& out) {
 
 namespace {
 
-using Args = std::span<const engine::Value>;
-using Results = std::span<engine::Value>;
+using Args = BuiltinArgs;
+using Results = BuiltinResults;
 Error at(uint64_t offset, std::string msg) { return Error{std::move(msg), offset}; }
-engine::Value u32(uint32_t v) { return engine::Value::from_i32(v); }
+engine::Value u32(uint32_t v) { return builtin_u32(v); }
 
 /// The event an end delivers for a finished copy (definitions.py stream_event / future_event).
 Event copy_event(CopyEnd& e, uint32_t i, CopyResult r, EventCode code, bool future) {
@@ -235,43 +235,23 @@ Result<ChannelDef> channel_type(const Canon& c, ScopeRt& s, uint64_t offset) {
   return ChannelDef{v->kind == TK::Future, v->elems.empty() ? nullptr : v->elems[0]};
 }
 
-CanonOpts read_opts(const Canon& c, ScopeRt& s) {
-  CanonOpts o;
-  for (const CanonOpt& opt : c.opts) {
-    switch (opt.kind) {
-      case CanonOptKind::Utf8: o.encoding = CanonOpts::Encoding::Utf8; break;
-      case CanonOptKind::Utf16: o.encoding = CanonOpts::Encoding::Utf16; break;
-      case CanonOptKind::Latin1Utf16: o.encoding = CanonOpts::Encoding::Latin1Utf16; break;
-      case CanonOptKind::Memory:
-        if (opt.index < s.core_memories.size()) o.memory = s.core_memories[opt.index];
-        break;
-      case CanonOptKind::Realloc:
-        if (opt.index < s.core_funcs.size())
-          o.realloc = s.core_funcs[opt.index].get(wasm::FuncType{{wasm::kI32, wasm::kI32, wasm::kI32, wasm::kI32}, {wasm::kI32}});
-        break;
-      case CanonOptKind::Async: o.async = true; break;
-      default: break;
-    }
-  }
-  return o;
+
+void push(ScopeRt& s, engine::Store& store, wasm::FuncType sig, BuiltinBody body) {
+  push_builtin(s, store, std::move(sig), std::move(body));
 }
 
-void push(ScopeRt& s, engine::Store& store, wasm::FuncType sig,
-          std::function<MaybeTrap(ComponentInstanceRt*, Thread*, Args, Results)> body) {
-  ComponentInstanceRt* inst = s.inst;
-  engine::Function* fn = store.create_host_function(
-      std::move(sig), [inst, body = std::move(body)](engine::Caller&, Args a, Results r) -> std::optional<engine::Trap> {
-        if (!inst->may_leave) return component_trap(ComponentTrap::CannotLeave);
-        Thread* self = current_thread(inst);
-        if (!self) return component_trap(ComponentTrap::NoTask);
-        return body(inst, self, a, r);
-      });
-  s.core_funcs.push_back(CoreFuncRt{fn, {}});
-}
-
-CopyEnd* get_end(ComponentInstanceRt* inst, uint32_t i, HandleKind k, MaybeTrap& t) {
+/// The {writable} or readable end {i} of a channel of {def}'s type in {inst}'s table, or null
+/// with the trap in {t}.
+CopyEnd* get_end(const ChannelDef& def, bool writable, ComponentInstanceRt* inst, uint32_t i, MaybeTrap& t) {
+  const HandleKind k = def.future ? (writable ? HandleKind::FutureWritable : HandleKind::FutureReadable)
+                                  : (writable ? HandleKind::StreamWritable : HandleKind::StreamReadable);
   auto* e = inst->handles.get_as<CopyEnd>(i, k);
-  if (!e) t = handle_trap(ComponentTrap::UnknownHandle, i);
+  if (!e) {
+    t = handle_trap(ComponentTrap::UnknownHandle, i);
+  } else if (!same_type(e->shared->t, def.t)) {
+    t = component_trap(ComponentTrap::ChannelTypeMismatch);
+    e = nullptr;
+  }
   return e;
 }
 
@@ -298,13 +278,10 @@ MaybeTrap copy(const ChannelDef& def, const CanonOpts& opts, bool write, Compone
                uint32_t i, uint32_t ptr, uint32_t n, Results r) {
   if (!opts.async)
     if (MaybeTrap b = check_may_block(self)) return b;
-  const HandleKind k = def.future ? (write ? HandleKind::FutureWritable : HandleKind::FutureReadable)
-                                  : (write ? HandleKind::StreamWritable : HandleKind::StreamReadable);
   MaybeTrap t;
   std::shared_ptr<TableObject> keep = inst->handles.object(i);
-  CopyEnd* e = get_end(inst, i, k, t);
+  CopyEnd* e = get_end(def, write, inst, i, t);
   if (!e) return t;
-  if (!same_type(e->shared->t, def.t)) return component_trap(ComponentTrap::ChannelTypeMismatch);
   if (e->state == CopyEnd::State::Done) {
     if (def.future)
       return component_trap(write ? ComponentTrap::WriteFutureAfterDone : ComponentTrap::ReadFutureAfterRead);
@@ -343,13 +320,10 @@ MaybeTrap cancel_copy(const ChannelDef& def, bool write, bool async, ComponentIn
                       uint32_t i, Results r) {
   if (!async)
     if (MaybeTrap b = check_may_block(self)) return b;
-  const HandleKind k = def.future ? (write ? HandleKind::FutureWritable : HandleKind::FutureReadable)
-                                  : (write ? HandleKind::StreamWritable : HandleKind::StreamReadable);
   MaybeTrap t;
   std::shared_ptr<TableObject> keep = inst->handles.object(i);
-  CopyEnd* e = get_end(inst, i, k, t);
+  CopyEnd* e = get_end(def, write, inst, i, t);
   if (!e) return t;
-  if (!same_type(e->shared->t, def.t)) return component_trap(ComponentTrap::ChannelTypeMismatch);
   if (e->state != CopyEnd::State::Copying || e->has_sync_waiter) return component_trap(ComponentTrap::NoCopyToCancel);
   if (e->wset && !async) return component_trap(ComponentTrap::WaitableInSet);
   e->state = CopyEnd::State::CancellingCopy;
@@ -364,12 +338,9 @@ MaybeTrap cancel_copy(const ChannelDef& def, bool write, bool async, ComponentIn
 }
 
 MaybeTrap drop_end(const ChannelDef& def, bool writable, ComponentInstanceRt* inst, uint32_t i) {
-  const HandleKind k = def.future ? (writable ? HandleKind::FutureWritable : HandleKind::FutureReadable)
-                                  : (writable ? HandleKind::StreamWritable : HandleKind::StreamReadable);
   MaybeTrap t;
-  CopyEnd* e = get_end(inst, i, k, t);
+  CopyEnd* e = get_end(def, writable, inst, i, t);
   if (!e) return t;
-  if (!same_type(e->shared->t, def.t)) return component_trap(ComponentTrap::ChannelTypeMismatch);
   // Wasmtime's texts: a busy readable end "cannot remove", a busy writable end "cannot drop".
   if (e->copying())
     return component_trap(writable ? (def.future ? ComponentTrap::DropBusyFuture : ComponentTrap::DropBusyStream)
@@ -420,7 +391,7 @@ Result<bool> make_stream_builtin(const Canon& c, ScopeRt& s, engine::Store& stor
       return true;
     case K::StreamRead:
     case K::StreamWrite: {
-      const CanonOpts opts = read_opts(c, s);
+      RILL_TRY(const CanonOpts opts, resolve_opts(c.opts, s, offset));
       const bool write = c.kind == K::StreamWrite;
       push(s, store, {{I32, I32, I32}, {I32}},
            [def, opts, write](ComponentInstanceRt* inst, Thread* self, Args a, Results r) {
@@ -430,7 +401,7 @@ Result<bool> make_stream_builtin(const Canon& c, ScopeRt& s, engine::Store& stor
     }
     case K::FutureRead:
     case K::FutureWrite: {
-      const CanonOpts opts = read_opts(c, s);
+      RILL_TRY(const CanonOpts opts, resolve_opts(c.opts, s, offset));
       const bool write = c.kind == K::FutureWrite;
       push(s, store, {{I32, I32}, {I32}}, [def, opts, write](ComponentInstanceRt* inst, Thread* self, Args a, Results r) {
         return copy(def, opts, write, inst, self, a[0].i32, a[1].i32, 1, r);

@@ -10,30 +10,18 @@ namespace rill::component::rt {
 
 namespace {
 
-using Args = std::span<const engine::Value>;
-using Results = std::span<engine::Value>;
-using Body = std::function<MaybeTrap(ComponentInstanceRt* inst, Thread* self, Args a, Results r)>;
+using Args = BuiltinArgs;
+using Results = BuiltinResults;
 
 Error at(uint64_t offset, std::string msg) { return Error{std::move(msg), offset}; }
 
-/// Pushes a built-in of signature {sig} running {body} with the current thread; it traps when
-/// the instance may not leave (every concurrency built-in checks may_leave first).
-void push(ScopeRt& s, engine::Store& store, wasm::FuncType sig, Body body, bool check_leave = true) {
-  ComponentInstanceRt* inst = s.inst;
-  engine::Function* fn = store.create_host_function(
-      std::move(sig), [inst, body = std::move(body), check_leave](engine::Caller&, Args a,
-                                                                   Results r) -> std::optional<engine::Trap> {
-        if (check_leave && !inst->may_leave) return component_trap(ComponentTrap::CannotLeave);
-        Thread* self = current_thread(inst);
-        if (!self) return component_trap(ComponentTrap::NoTask);
-        return body(inst, self, a, r);
-      });
-  s.core_funcs.push_back(CoreFuncRt{fn, {}});
+void push(ScopeRt& s, engine::Store& store, wasm::FuncType sig, BuiltinBody body, bool check_leave = true) {
+  push_builtin(s, store, std::move(sig), std::move(body), check_leave);
 }
 
 const wasm::ValType I32 = wasm::kI32;
 
-engine::Value u32(uint32_t v) { return engine::Value::from_i32(v); }
+engine::Value u32(uint32_t v) { return builtin_u32(v); }
 
 MaybeTrap blocked_trap(Scheduler& sched) { return sched.take_trap(ComponentTrap::InstanceDropped); }
 
@@ -80,12 +68,7 @@ Result<bool> task_return(const Canon& c, ScopeRt& s, engine::Store& store, uint6
     if (!r) return at(offset, "task.return: " + r.error().message);
     result = *r;
   }
-  CanonOpts opts;
-  for (const CanonOpt& o : c.opts) {
-    if (o.kind == CanonOptKind::Memory && o.index < s.core_memories.size()) opts.memory = s.core_memories[o.index];
-    if (o.kind == CanonOptKind::Utf16) opts.encoding = CanonOpts::Encoding::Utf16;
-    if (o.kind == CanonOptKind::Latin1Utf16) opts.encoding = CanonOpts::Encoding::Latin1Utf16;
-  }
+  RILL_TRY(CanonOpts opts, resolve_opts(c.opts, s, offset));
   std::vector<RTypePtr> ts;
   if (result) ts.push_back(result);
   FuncTypePtr tuple_type = make_func_type(false, {}, ts, nullptr);
@@ -372,14 +355,7 @@ Result<bool> make_task_builtin(const Canon& c, ScopeRt& s, engine::Store& store,
       return true;
     }
     case CanonKind::ErrorContextDebugMessage: {
-      CanonOpts opts;
-      for (const CanonOpt& o : c.opts) {
-        if (o.kind == CanonOptKind::Memory && o.index < s.core_memories.size()) opts.memory = s.core_memories[o.index];
-        if (o.kind == CanonOptKind::Utf16) opts.encoding = CanonOpts::Encoding::Utf16;
-        if (o.kind == CanonOptKind::Latin1Utf16) opts.encoding = CanonOpts::Encoding::Latin1Utf16;
-        if (o.kind == CanonOptKind::Realloc && o.index < s.core_funcs.size())
-          opts.realloc = s.core_funcs[o.index].get(wasm::FuncType{{I32, I32, I32, I32}, {I32}});
-      }
+      RILL_TRY(CanonOpts opts, resolve_opts(c.opts, s, offset));
       push(s, store, {{I32, I32}, {}}, [opts](ComponentInstanceRt* inst, Thread*, Args a, Results) -> MaybeTrap {
         auto* e = inst->handles.get_as<ErrorContext>(a[0].i32, HandleKind::ErrorContext);
         if (!e) return handle_trap(ComponentTrap::UnknownHandle, a[0].i32);
@@ -399,6 +375,19 @@ Result<bool> make_task_builtin(const Canon& c, ScopeRt& s, engine::Store& store,
       return true;
     default: return false;
   }
+}
+
+void push_builtin(ScopeRt& s, engine::Store& store, wasm::FuncType sig, BuiltinBody body, bool check_leave) {
+  ComponentInstanceRt* inst = s.inst;
+  engine::Function* fn = store.create_host_function(
+      std::move(sig), [inst, body = std::move(body), check_leave](engine::Caller&, BuiltinArgs a,
+                                                                   BuiltinResults r) -> std::optional<engine::Trap> {
+        if (check_leave && !inst->may_leave) return component_trap(ComponentTrap::CannotLeave);
+        Thread* self = current_thread(inst);
+        if (!self) return component_trap(ComponentTrap::NoTask);
+        return body(inst, self, a, r);
+      });
+  s.core_funcs.push_back(CoreFuncRt{fn, {}});
 }
 
 // ---- start functions --------------------------------------------------------------------------

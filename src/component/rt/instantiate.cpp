@@ -70,35 +70,6 @@ Result<engine::Function*> concrete_func(ScopeRt& s, uint32_t index, const wasm::
   return f;
 }
 
-Result<CanonOpts> resolve_opts(const std::vector<CanonOpt>& opts, ScopeRt& s, uint64_t offset) {
-  CanonOpts o;
-  static const wasm::FuncType kRealloc{{wasm::kI32, wasm::kI32, wasm::kI32, wasm::kI32}, {wasm::kI32}};
-  for (const CanonOpt& opt : opts) {
-    switch (opt.kind) {
-      case CanonOptKind::Utf8: o.encoding = CanonOpts::Encoding::Utf8; break;
-      case CanonOptKind::Utf16: o.encoding = CanonOpts::Encoding::Utf16; break;
-      case CanonOptKind::Latin1Utf16: o.encoding = CanonOpts::Encoding::Latin1Utf16; break;
-      case CanonOptKind::Memory:
-        if (opt.index >= s.core_memories.size()) return at(offset, "unknown core memory");
-        o.memory = s.core_memories[opt.index];
-        break;
-      case CanonOptKind::Realloc: {
-        RILL_TRY(o.realloc, concrete_func(s, opt.index, kRealloc, offset));
-        break;
-      }
-      case CanonOptKind::PostReturn: {
-        RILL_TRY(o.post_return, concrete_func(s, opt.index, wasm::FuncType{}, offset));
-        break;
-      }
-      case CanonOptKind::Async: o.async = true; break;
-      case CanonOptKind::Callback: {
-        RILL_TRY(o.callback, concrete_func(s, opt.index, wasm::FuncType{}, offset));
-        break;
-      }
-    }
-  }
-  return o;
-}
 
 /// A core built-in the runtime does not implement yet: it keeps the may_leave rule and
 /// otherwise traps with its name.
@@ -635,6 +606,36 @@ Result<std::shared_ptr<InstanceRt>> instantiate_in(Ctx& cx, const ComponentClosu
 }
 
 }  // namespace
+
+Result<CanonOpts> resolve_opts(const std::vector<CanonOpt>& opts, ScopeRt& s, uint64_t offset) {
+  CanonOpts o;
+  static const wasm::FuncType kRealloc{{wasm::kI32, wasm::kI32, wasm::kI32, wasm::kI32}, {wasm::kI32}};
+  for (const CanonOpt& opt : opts) {
+    switch (opt.kind) {
+      case CanonOptKind::Utf8: o.encoding = CanonOpts::Encoding::Utf8; break;
+      case CanonOptKind::Utf16: o.encoding = CanonOpts::Encoding::Utf16; break;
+      case CanonOptKind::Latin1Utf16: o.encoding = CanonOpts::Encoding::Latin1Utf16; break;
+      case CanonOptKind::Memory:
+        if (opt.index >= s.core_memories.size()) return Error{"unknown core memory", offset};
+        o.memory = s.core_memories[opt.index];
+        break;
+      case CanonOptKind::Realloc: {
+        RILL_TRY(o.realloc, concrete_func(s, opt.index, kRealloc, offset));
+        break;
+      }
+      case CanonOptKind::PostReturn: {
+        RILL_TRY(o.post_return, concrete_func(s, opt.index, wasm::FuncType{}, offset));
+        break;
+      }
+      case CanonOptKind::Async: o.async = true; break;
+      case CanonOptKind::Callback: {
+        RILL_TRY(o.callback, concrete_func(s, opt.index, wasm::FuncType{}, offset));
+        break;
+      }
+    }
+  }
+  return o;
+}
 
 Result<std::shared_ptr<const CompiledComponent>> compile_component(engine::Engine& engine,
                                                                    std::span<const uint8_t> bytes) {

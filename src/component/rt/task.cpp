@@ -175,6 +175,14 @@ bool sync_loop_may_resume(const ComponentInstanceRt* inst, const Thread* t) {
   const Task& task = *t->task;
   return !(t == task.implicit_thread && task.is_async_type() && task.needs_exclusive());
 }
+
+/// The threads of {inst} the sync-call loop may run now, {except} aside.
+std::vector<Thread*> sync_candidates(const ComponentInstanceRt* inst, const Thread* except) {
+  std::vector<Thread*> out;
+  for (Thread* t : inst->threads.slots())
+    if (t && t != except && sync_loop_may_resume(inst, t)) out.push_back(t);
+  return out;
+}
 }  // namespace
 
 Scheduler& Scheduler::of(engine::Store& store) {
@@ -334,9 +342,7 @@ Block Scheduler::block_inline_loop(Thread* self, Thread* switch_to) {
   size_t turn = 0;
   for (;;) {
     if (self->running()) return self->block_result;
-    std::vector<Thread*> candidates;
-    for (Thread* t : inst->threads.slots())
-      if (t && t != self && sync_loop_may_resume(inst, t)) candidates.push_back(t);
+    const std::vector<Thread*> candidates = sync_candidates(inst, self);
     if (candidates.empty() && !self->ready() && pending_host_calls > 0) {
       run_io_once();
       if (trap_) return Block::Aborted;
@@ -423,9 +429,7 @@ MaybeTrap Scheduler::run_until_resolved_sync(Task& task) {
   size_t turn = 0;
   while (!task.resolved()) {
     if (trap_) return trap_;
-    std::vector<Thread*> candidates;
-    for (Thread* t : inst->threads.slots())
-      if (t && sync_loop_may_resume(inst, t)) candidates.push_back(t);
+    const std::vector<Thread*> candidates = sync_candidates(inst, nullptr);
     if (candidates.empty() && pending_host_calls > 0) {
       run_io_once();
       continue;
