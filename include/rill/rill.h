@@ -47,6 +47,11 @@ struct Config {
   /// 12 GiB. Past it, resource.new and lowering an own/borrow trap "table is full". The
   /// default, 2^19 - 1, keeps a full table (and its last growth) under 40 MiB.
   uint64_t max_component_handles = (uint64_t{1} << 19) - 1;
+  /// Component-model threads (tasks waiting on fibers, threads from thread.new-indirect) one
+  /// store may have alive at once. A guest starting calls that never end would otherwise pile
+  /// up fiber stacks (about 18 KiB of RSS each, 1 MiB reserved); past it, starting another
+  /// traps "cannot create a thread". The default keeps the worst case near 200 MiB.
+  uint64_t max_component_threads = 10000;
   /// Upper bound on any linear memory's size, in pages: declared maxima above it are lowered to it
   /// (memory.grow past it returns -1) and a module or memory whose minimum exceeds it is refused.
   uint64_t max_memory_pages = 65536;

@@ -21,6 +21,7 @@ engine::Config to_engine_config(const Config& c) {
   out.max_host_reentry = c.max_host_reentry;
   out.max_lift_bytes = c.max_lift_bytes;
   out.max_component_handles = c.max_component_handles;
+  out.max_component_threads = c.max_component_threads;
   return out;
 }
 

@@ -222,6 +222,10 @@ Result<std::shared_ptr<Thread>> Scheduler::new_thread(const std::shared_ptr<Task
   t->body = std::move(body);
   t->inline_ = inline_thread;
   if (!inline_thread) {
+    const uint64_t limit = task->inst->store->engine().config().max_component_threads;
+    if (live_.size() >= limit)
+      return Error{"the store has " + std::to_string(live_.size()) +
+                   " threads alive already (engine Config::max_component_threads)"};
     Thread* raw = t.get();
     auto f = engine::Fiber::create([raw] {
       MaybeTrap r = raw->body();

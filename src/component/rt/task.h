@@ -217,7 +217,8 @@ class Scheduler final : public engine::StoreExtension {
   Thread* exchange_current(Thread* t) { return std::exchange(current_, t); }
 
   /// A thread of {task} that runs {body}, on a fiber unless {inline_thread}.
-  /// Not registered with the task yet.
+  /// Not registered with the task yet. An Error past engine Config::max_component_threads
+  /// fiber threads alive in the store, or when no stack can be mapped.
   Result<std::shared_ptr<Thread>> new_thread(const std::shared_ptr<Task>& task,
                                              std::function<MaybeTrap()> body, bool inline_thread);
 
